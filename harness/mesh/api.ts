@@ -1,0 +1,50 @@
+/**
+ * What the local target needs from the embedded mesh. The mesh implements it in
+ * `harness/mesh/index.ts` (`startLocalMesh`); nothing in the mesh knows about plans'
+ * stages or reports.
+ */
+import type { IstioConfig, MeshProfile } from '../istio/types.ts';
+import type { AppBehaviour, WorkloadSpec } from '../plan/types.ts';
+
+export interface LocalMeshOptions {
+  /** Seeds every random choice (app failures, fault percentages, back-off jitter). */
+  seed: number;
+  profile: MeshProfile;
+  workloads: WorkloadSpec[];
+}
+
+/** One line of an Envoy-style access log. */
+export interface AccessLogEntry {
+  time: string;
+  proxy: string;
+  method: string;
+  path: string;
+  authority: string;
+  status: number;
+  /** Envoy response flags: UO UH UT URX UF UC UR DI FI NR, or "-". */
+  flags: string;
+  attempts: number;
+  durationMs: number;
+  upstreamHost?: string;
+}
+
+export interface LocalMesh {
+  /** `http://127.0.0.1:<port>`: the client sidecar, used as HTTP_PROXY by in-mesh load. */
+  readonly clientProxyUrl: string;
+  /** Where an external caller reaches a workload, as a LoadBalancer Service would deliver it. */
+  externalUrl(workload: string, namespace: string): string;
+  /** The ingress gateway's address, when the config has a Gateway. */
+  gatewayUrl(): string | undefined;
+  /** Validates and pushes a whole configuration; returns the new config version. */
+  applyConfig(config: IstioConfig, behaviour?: Record<string, Partial<AppBehaviour>>): Promise<number>;
+  /** Resolves when every proxy serves `version`; rejects after `timeoutMs`. */
+  waitForVersion(version: number, timeoutMs: number): Promise<void>;
+  /** Envoy-named counters per proxy name. */
+  stats(): Promise<Record<string, Record<string, number>>>;
+  resetStats(): Promise<void>;
+  /** Access log entries since the last call (then cleared). */
+  drainAccessLog(): Promise<AccessLogEntry[]>;
+  /** Things the local mesh cannot reproduce for this config (shown in reports). */
+  limitations(): string[];
+  stop(): Promise<void>;
+}

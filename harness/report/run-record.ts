@@ -1,0 +1,64 @@
+/**
+ * What a run leaves on disk before any report is rendered: `results/<run-id>/run.json`
+ * plus, per stage × vantage, the raw k6 summary, proxy stats and access log. Written
+ * atomically as each cell finishes, so an interrupted run can still be rendered.
+ */
+import type { RunOutcomeKind } from '../runners/runner.ts';
+import type { Expectation, VantageName } from '../plan/types.ts';
+
+export const RUN_RECORD_SCHEMA = 'resilience-bench/run@1';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export interface CellRecord {
+  stage: string;
+  vantage: VantageName;
+  startedAt: string;
+  finishedAt: string;
+  engine: { name: string; version: string };
+  outcome: RunOutcomeKind;
+  exitCode: number;
+  detail?: string;
+  /** Paths relative to the run folder. */
+  files: { summary?: string; proxyStats?: string; accessLog?: string };
+  expectation?: Expectation;
+  /** How traffic got in (from the target's endpoint description). */
+  path: string;
+  /** What the load generator was asked for: requests/s and seconds. */
+  load: { rate: number; durationSeconds: number };
+}
+
+export interface StageRecord {
+  name: string;
+  description?: string;
+  configFiles: string[];
+  /** Config version the proxies reached before load started. */
+  configVersion?: number;
+  propagationMs?: number;
+}
+
+export interface RunRecord {
+  schema: typeof RUN_RECORD_SCHEMA;
+  runId: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt?: string;
+  /** Why the run stopped early, when it did. */
+  error?: string;
+  plan: {
+    name: string;
+    description?: string;
+    file: string;
+    hash: string;
+    meshProfile: string;
+    namespace: string;
+    scenario: string;
+    url: string;
+    vantages: VantageName[];
+  };
+  options: { target: string; engine: string; seed: number; stages?: string[] };
+  versions: Record<string, string>;
+  target: Record<string, string>;
+  stages: StageRecord[];
+  cells: CellRecord[];
+}
