@@ -3,6 +3,8 @@
  * plus, per stage × vantage, the raw k6 summary, proxy stats and access log. Written
  * atomically as each cell finishes, so an interrupted run can still be rendered.
  */
+import type { LintFinding } from '../istio/lint-finding.ts';
+import type { Prediction } from '../istio/prediction.ts';
 import type { RunOutcomeKind } from '../runners/runner.ts';
 import type { Expectation, VantageName } from '../plan/types.ts';
 
@@ -22,6 +24,8 @@ export interface CellRecord {
   /** Paths relative to the run folder. */
   files: { summary?: string; proxyStats?: string; accessLog?: string };
   expectation?: Expectation;
+  /** What the expected-outcome model predicted for this cell before it ran. */
+  prediction?: Prediction;
   /** How traffic got in (from the target's endpoint description). */
   path: string;
   /** What the load generator was asked for: requests/s and seconds. */
@@ -35,6 +39,8 @@ export interface StageRecord {
   /** Config version the proxies reached before load started. */
   configVersion?: number;
   propagationMs?: number;
+  /** Config linter findings for this stage. */
+  lint?: LintFinding[];
 }
 
 export interface RunRecord {
@@ -61,4 +67,6 @@ export interface RunRecord {
   target: Record<string, string>;
   stages: StageRecord[];
   cells: CellRecord[];
+  /** Things the target cannot reproduce for this plan (local mesh limitations). */
+  limitations?: string[];
 }
