@@ -4,7 +4,8 @@
  * latency percentiles. Portable: runs unchanged on k6 >= 0.49 and the embedded runtime.
  *
  * __ENV: ENDPOINT_URL, RATE (req/s), DURATION, PRE_ALLOCATED_VUS, MAX_VUS,
- * REQUEST_TIMEOUT, STAGE, VANTAGE, STATUS_CODES (comma list), SUMMARY_PATH.
+ * REQUEST_TIMEOUT, STAGE, VANTAGE, STATUS_CODES (comma list), SUMMARY_PATH,
+ * REQUEST_HEADERS (JSON object, e.g. the Host header a gateway routes by).
  */
 import { check } from 'k6';
 import http from 'k6/http';
@@ -15,6 +16,7 @@ import { envList, envNumber, envString } from './lib/env.ts';
 const url = envString('ENDPOINT_URL', 'http://appflaky.retryns.svc.cluster.local/unstable-endpoint');
 const requestTimeout = envString('REQUEST_TIMEOUT', '10s');
 const requestTags = { stage: envString('STAGE', 'adhoc'), vantage: envString('VANTAGE', 'adhoc'), name: 'unstable-endpoint' };
+const requestHeaders: Record<string, string> = JSON.parse(envString('REQUEST_HEADERS', '{}'));
 
 const successes = new Counter('successes');
 const failures = new Counter('failures');
@@ -38,7 +40,7 @@ export const options = {
 };
 
 export default async function () {
-  const res = await http.get(url, { tags: requestTags, timeout: requestTimeout });
+  const res = await http.get(url, { headers: requestHeaders, tags: requestTags, timeout: requestTimeout });
   const ok = check(res, { 'status is 200': (r) => r.status === 200 });
   successRate.add(ok);
   if (ok) successes.add(1);

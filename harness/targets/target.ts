@@ -3,6 +3,7 @@
  * `local` target drives the embedded mesh and the `kubernetes` target a real cluster.
  */
 import type { IstioConfig } from '../istio/types.ts';
+import type { AccessLogEntry } from '../mesh/api.ts';
 import type { AppBehaviour, Plan, VantageName } from '../plan/types.ts';
 
 export interface VantageEndpoint {
@@ -45,6 +46,10 @@ export interface Target {
   /** Counters since the last reset; `reset` is called before each stage × vantage. */
   readProxyStats(): Promise<ProxyStats>;
   resetProxyStats(): Promise<void>;
+  /** Envoy-style access log lines since the last call, when the target can give them. */
+  drainAccessLog?(): Promise<AccessLogEntry[]>;
+  /** What this target cannot reproduce for the applied config (shown in reports). */
+  limitations(): Promise<string[]>;
   /** Put back everything changed (also on failure and Ctrl-C). Idempotent. */
   restore(): Promise<void>;
 }

@@ -1,0 +1,106 @@
+/**
+ * `bench [run]`: load the plan, lint it, bundle the scenario, run every stage × vantage on
+ * the target, then render the reports. Exit 0 when every cell met its expectations,
+ * 1 when one did not, 130 on Ctrl-C (results kept, target restored).
+ */
+import { join } from 'node:path';
+import { EXIT } from '../cli/exit-codes.ts';
+import { parseCommandArgs, parseIntegerOption, parseListOption } from '../cli/parse-args.ts';
+import { UserError } from '../errors.ts';
+import { lintPlan } from '../istio/lint.ts';
+import { MESH_PROFILES, type MeshProfile } from '../istio/types.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { planSteps } from '../plan/planner.ts';
+import { resolvePlanPath } from '../plan/resolve-plan.ts';
+import type { VantageName } from '../plan/types.ts';
+import { writeReports } from '../report/write-reports.ts';
+import { renderTerminal } from '../report/render-terminal.ts';
+import { runBench } from '../run/orchestrator.ts';
+import { createProgressReporter } from '../run/progress.ts';
+import { selectRunner } from '../runners/select.ts';
+import { bundleScenario } from '../scenarios/bundle-scenario.ts';
+import { LocalTarget } from '../targets/local/local-target.ts';
+import { projectRoot } from '../util/project-root.ts';
+import { collectVersions } from '../util/versions.ts';
+
+export const RUN_USAGE =
+  'npm run bench -- [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--results dir] [--baseline report.json|run-dir]';
+
+export const DEFAULT_PLAN = 'retries-lab';
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      plan: { type: 'string', default: DEFAULT_PLAN },
+      stage: { type: 'string', multiple: true },
+      vantage: { type: 'string', multiple: true },
+      engine: { type: 'string', default: 'auto' },
+      target: { type: 'string', default: 'local' },
+      seed: { type: 'string' },
+      profile: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      results: { type: 'string', default: join(projectRoot, 'results') },
+      baseline: { type: 'string' },
+    },
+    RUN_USAGE,
+  );
+  const engine = values.engine as string;
+  if (!['auto', 'k6', 'embedded'].includes(engine)) {
+    throw new UserError({ code: 'USAGE', message: `unknown engine "${engine}"`, fix: 'use --engine auto, k6 or embedded' });
+  }
+  if (values.target !== 'local') {
+    throw new UserError({ code: 'TARGET_UNSUPPORTED', message: `target "${values.target}" is not available in this version`, fix: 'use --target local (the embedded mesh)' });
+  }
+  const profile = values.profile as MeshProfile | undefined;
+  if (profile && !MESH_PROFILES.includes(profile)) {
+    throw new UserError({ code: 'USAGE', message: `unknown mesh profile "${profile}"`, fix: `use one of: ${MESH_PROFILES.join(', ')}` });
+  }
+  const seed = parseIntegerOption(values.seed as string | undefined, 'seed', 1);
+
+  const plan = await loadPlan(resolvePlanPath(values.plan as string, process.cwd()));
+  if (values.rate !== undefined) plan.scenario.rate = parseIntegerOption(values.rate as string, 'rate', plan.scenario.rate);
+  if (values.duration !== undefined) plan.scenario.duration = values.duration as string;
+  const steps = planSteps(plan, { stages: parseListOption(values.stage as string[] | undefined), vantages: parseListOption(values.vantage as string[] | undefined) as VantageName[] | undefined });
+  const lint = lintPlan(plan);
+  const runner = await selectRunner(engine as 'auto' | 'k6' | 'embedded');
+  const bundlePath = await bundleScenario(plan.scenario.script);
+  const versions = await collectVersions({ engine: runner });
+
+  const progress = createProgressReporter();
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) {
+      progress.warn('still restoring the target; results so far are on disk');
+      return;
+    }
+    progress.warn('interrupted: stopping the current load, keeping finished results, restoring the target…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { folder, status } = await runBench({
+      plan,
+      steps,
+      target: new LocalTarget({ seed, profile }),
+      runner,
+      bundlePath,
+      resultsDir: values.results as string,
+      seed,
+      lint,
+      versions,
+      signal: controller.signal,
+      progress,
+    });
+    const { report, files } = await writeReports(folder.dir, { baseline: values.baseline as string | undefined });
+    process.stdout.write(`\n${renderTerminal(report, { color: Boolean(process.stdout.isTTY) })}\n`);
+    progress.info(`reports: ${files.join(', ')}`);
+    if (status === 'interrupted') return EXIT.interrupted;
+    return report.passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The run itself: for each planned stage, apply its Istio config, wait until every proxy
+ * has it, run the scenario from each vantage, and store the raw results as each cell
+ * finishes. The target is restored on success, failure and Ctrl-C (the undo is registered
+ * before the first change). Rendering reports is the caller's job: this only produces
+ * the run folder.
+ */
+import { existsSync } from 'node:fs';
+import { parseDuration } from '../istio/duration.ts';
+import { predict } from '../istio/expected-outcome.ts';
+import type { LintFinding } from '../istio/lint-finding.ts';
+import type { PlannedStage } from '../plan/planner.ts';
+import type { Plan, VantageName } from '../plan/types.ts';
+import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from '../report/run-record.ts';
+import type { RunResult, Runner } from '../runners/runner.ts';
+import type { Target } from '../targets/target.ts';
+import type { ProgressReporter } from './progress.ts';
+import { RunFolder, makeRunId } from './run-folder.ts';
+import { UndoStack } from './undo-stack.ts';
+
+export interface BenchOptions {
+  plan: Plan;
+  steps: PlannedStage[];
+  target: Target;
+  runner: Runner;
+  /** Absolute path of the scenario bundle. */
+  bundlePath: string;
+  resultsDir: string;
+  seed: number;
+  lint: LintFinding[];
+  versions: Record<string, string>;
+  /** Aborted on Ctrl-C: the current cell stops, what finished is kept, the target is restored. */
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  propagationTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export interface BenchOutcome {
+  folder: RunFolder;
+  status: RunStatus;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
+  const { plan, target, progress, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const record = initialRecord(options, now());
+  const folder = await RunFolder.create(options.resultsDir, record);
+  const undo = new UndoStack();
+  progress.info(`run ${record.runId}: plan ${plan.name}, ${options.steps.length} stage(s), engine ${options.runner.name}, target ${target.kind}`);
+  progress.info(`results: ${folder.dir}`);
+
+  let status: RunStatus = 'completed';
+  try {
+    undo.push(`restore the ${target.kind} target`, () => target.restore());
+    await target.prepare(plan);
+    record.target = await target.describe();
+    for (const [index, step] of options.steps.entries()) {
+      if (signal.aborted) break;
+      await runStage({ options, folder, step, index });
+    }
+    record.limitations = await target.limitations();
+    if (signal.aborted) status = 'interrupted';
+  } catch (error) {
+    status = signal.aborted ? 'interrupted' : 'failed';
+    record.error = error instanceof Error ? error.message : String(error);
+    throw error;
+  } finally {
+    const failures = await undo.unwindAll();
+    if (failures.length > 0) {
+      status = 'failed';
+      record.error = [record.error, ...failures.map((f) => `restore failed: ${f}`)].filter(Boolean).join('\n');
+      for (const failure of failures) progress.warn(`restore failed: ${failure}`);
+    } else {
+      progress.info(`restored the ${target.kind} target`);
+    }
+    record.status = status;
+    record.finishedAt = now().toISOString();
+    await folder.save();
+  }
+  return { folder, status };
+}
+
+function initialRecord(options: BenchOptions, startedAt: Date): RunRecord {
+  const { plan } = options;
+  return {
+    schema: RUN_RECORD_SCHEMA,
+    runId: makeRunId(plan.name, startedAt),
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    plan: {
+      name: plan.name,
+      description: plan.description,
+      file: plan.file,
+      hash: plan.hash,
+      meshProfile: plan.meshProfile,
+      namespace: plan.namespace,
+      scenario: plan.scenario.script,
+      url: plan.scenario.url,
+      vantages: plan.vantages,
+    },
+    options: { target: options.target.kind, engine: options.runner.name, seed: options.seed, stages: options.steps.map((s) => s.stage.name) },
+    versions: options.versions,
+    target: {},
+    stages: [],
+    cells: [],
+  };
+}
+
+async function runStage(context: { options: BenchOptions; folder: RunFolder; step: PlannedStage; index: number }): Promise<void> {
+  const { options, folder, step, index } = context;
+  const { target, progress } = options;
+  const stage = step.stage;
+  const stageRecord: StageRecord = {
+    name: stage.name,
+    description: stage.description,
+    configFiles: stage.configFiles,
+    lint: options.lint.filter((finding) => finding.stage === stage.name),
+  };
+  folder.record.stages.push(stageRecord);
+  progress.info(`[${index + 1}/${options.steps.length}] stage ${stage.name}${stage.description ? `: ${stage.description}` : ''}`);
+  for (const finding of stageRecord.lint ?? []) progress.warn(`${finding.code} ${finding.message}`);
+
+  const applyStarted = Date.now();
+  const application = await target.applyStage({ stage: stage.name, config: stage.config, behaviour: stage.behaviour });
+  await target.waitForPropagation(application, options.propagationTimeoutMs ?? 30_000);
+  stageRecord.configVersion = application.version;
+  stageRecord.propagationMs = Date.now() - applyStarted;
+  progress.info(`    config version ${application.version} on every proxy after ${stageRecord.propagationMs} ms`);
+  await folder.save();
+
+  for (const vantage of step.vantages) {
+    if (options.signal.aborted) return;
+    await runCell({ options, folder, stageName: stage.name, vantage });
+  }
+}
+
+async function runCell(context: { options: BenchOptions; folder: RunFolder; stageName: string; vantage: VantageName }): Promise<void> {
+  const { options, folder, stageName, vantage } = context;
+  const { plan, target, runner, progress } = options;
+  const stage = plan.stages.find((s) => s.name === stageName)!;
+  const endpoint = target.endpoint(vantage, plan.scenario.url);
+  const label = `${stageName} × ${vantage}`;
+  progress.info(`    ${vantage}: ${endpoint.description}`);
+
+  const durationSeconds = parseDuration(plan.scenario.duration) / 1000;
+  const files: CellRecord['files'] = { summary: folder.cellFile(stageName, vantage, 'summary.json') };
+  const prediction = predict({ config: stage.config, workloads: plan.workloads, profile: plan.meshProfile, vantage, url: plan.scenario.url });
+
+  await target.resetProxyStats();
+  await target.drainAccessLog?.();
+  const startedAt = new Date().toISOString();
+  const result = await runner.run({
+    bundlePath: options.bundlePath,
+    env: scenarioEnv({ plan, stageName, vantage, url: endpoint.url, headers: endpoint.headers, summaryPath: folder.absolute(files.summary!) }),
+    tags: { plan: plan.name, stage: stageName, vantage },
+    summaryPath: folder.absolute(files.summary!),
+    httpProxy: endpoint.httpProxy,
+    signal: options.signal,
+    onProgress: (p) => progress.cellProgress(label, p, Math.round(plan.scenario.rate * durationSeconds)),
+  });
+  const finishedAt = new Date().toISOString();
+  await storeSummary(folder, files, result);
+
+  const stats = await target.readProxyStats();
+  files.proxyStats = folder.cellFile(stageName, vantage, 'proxy-stats.json');
+  await folder.writeCellFile(files.proxyStats, `${JSON.stringify(stats, null, 2)}\n`);
+  if (target.drainAccessLog) {
+    const entries = await target.drainAccessLog();
+    files.accessLog = folder.cellFile(stageName, vantage, 'access-log.jsonl');
+    await folder.writeCellFile(files.accessLog, entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : ''));
+  }
+
+  await folder.addCell({
+    stage: stageName,
+    vantage,
+    startedAt,
+    finishedAt,
+    engine: result.engine,
+    outcome: result.outcome,
+    exitCode: result.exitCode,
+    detail: result.detail,
+    files,
+    expectation: stage.expect[vantage],
+    prediction,
+    path: endpoint.description,
+    load: { rate: plan.scenario.rate, durationSeconds },
+  });
+  progress.cellDone(label, describeResult(result));
+}
+
+function scenarioEnv(context: { plan: Plan; stageName: string; vantage: VantageName; url: string; headers?: Record<string, string>; summaryPath: string }): Record<string, string> {
+  const { scenario } = context.plan;
+  const env: Record<string, string> = {
+    ...scenario.env,
+    ENDPOINT_URL: context.url,
+    RATE: String(scenario.rate),
+    DURATION: scenario.duration,
+    PRE_ALLOCATED_VUS: String(scenario.preAllocatedVUs),
+    MAX_VUS: String(scenario.maxVUs),
+    REQUEST_TIMEOUT: scenario.requestTimeout,
+    STAGE: context.stageName,
+    VANTAGE: context.vantage,
+    SUMMARY_PATH: context.summaryPath,
+  };
+  if (context.headers) env.REQUEST_HEADERS = JSON.stringify(context.headers);
+  return env;
+}
+
+/** The engine normally wrote the summary through handleSummary; if it only returned it, write it. */
+async function storeSummary(folder: RunFolder, files: CellRecord['files'], result: RunResult): Promise<void> {
+  const path = folder.absolute(files.summary!);
+  if (existsSync(path)) return;
+  if (result.summary) {
+    await folder.writeCellFile(files.summary!, `${JSON.stringify(result.summary, null, 2)}\n`);
+  } else {
+    files.summary = undefined;
+  }
+}
+
+function describeResult(result: RunResult): string {
+  const reqs = result.summary?.metrics.http_reqs?.values as { count?: number } | undefined;
+  const failed = result.summary?.metrics.http_req_failed?.values as { rate?: number } | undefined;
+  const parts = [`${reqs?.count ?? 0} requests`];
+  if (failed?.rate !== undefined) parts.push(`${(failed.rate * 100).toFixed(1)}% failed`);
+  if (result.outcome !== 'ok' && result.outcome !== 'thresholds-failed') parts.push(`engine: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`);
+  return parts.join(', ');
+}
