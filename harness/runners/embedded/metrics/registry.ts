@@ -58,7 +58,7 @@ export class MetricRegistry {
   constructor() {
     for (const [name, type, contains] of BUILTIN_METRICS) this.define(name, type, contains);
     // k6 always reports the duration of expected responses, threshold or not.
-    this.target('http_req_duration{expected_response:true}').observed = true;
+    this.target('http_req_duration{expected_response:true}').aggregate.observed = true;
   }
 
   /** Defines a metric, or returns the existing one when the type matches (k6 allows redefinition per VU). */
