@@ -11,6 +11,11 @@ export interface LocalMeshOptions {
   seed: number;
   profile: MeshProfile;
   workloads: WorkloadSpec[];
+  /**
+   * The in-mesh client workload (the load generator's pod) behind `clientProxyUrl`.
+   * Default: service account `bench-client` in the first workload's namespace.
+   */
+  client?: { namespace: string; serviceAccount: string };
 }
 
 /** One line of an Envoy-style access log. */
@@ -26,6 +31,10 @@ export interface AccessLogEntry {
   attempts: number;
   durationMs: number;
   upstreamHost?: string;
+  /** Envoy cluster name of the upstream (`outbound|80||appflaky.retryns.svc.cluster.local`). */
+  upstreamCluster?: string;
+  /** SPIFFE identity of the downstream peer, when it connected with mutual TLS. */
+  peerIdentity?: string;
 }
 
 export interface LocalMesh {

@@ -1,0 +1,115 @@
+/**
+ * The mesh's certificate authority: one CA per run, and a leaf certificate per workload
+ * identity carrying `spiffe://cluster.local/ns/<ns>/sa/<sa>` as its URI SAN, as istiod
+ * issues them. Keys come from node:crypto (native, fast); node-forge builds and signs the
+ * X.509 structures, which node:crypto cannot do.
+ */
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+
+export const TRUST_DOMAIN = 'cluster.local';
+
+export interface WorkloadIdentity {
+  namespace: string;
+  serviceAccount: string;
+}
+
+export interface IssuedCertificate {
+  spiffeId: string;
+  certPem: string;
+  keyPem: string;
+}
+
+export function spiffeId(identity: WorkloadIdentity): string {
+  return `spiffe://${TRUST_DOMAIN}/ns/${identity.namespace}/sa/${identity.serviceAccount}`;
+}
+
+function rsaKeyPair(): { publicPem: string; privatePem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  return { publicPem: publicKey, privatePem: privateKey };
+}
+
+function serialNumber(): string {
+  // Positive 16-byte serial: clear the top bit so DER does not read it as negative.
+  const bytes = randomBytes(16);
+  bytes[0] &= 0x7f;
+  return bytes.toString('hex');
+}
+
+function validity(cert: forge.pki.Certificate): void {
+  const now = Date.now();
+  cert.validity.notBefore = new Date(now - 60 * 60 * 1000);
+  cert.validity.notAfter = new Date(now + 24 * 60 * 60 * 1000);
+}
+
+export class CertificateAuthority {
+  readonly caPem: string;
+  private readonly caKey: forge.pki.rsa.PrivateKey;
+  private readonly caCert: forge.pki.Certificate;
+  private readonly issued = new Map<string, IssuedCertificate>();
+
+  constructor() {
+    const keys = rsaKeyPair();
+    this.caKey = forge.pki.privateKeyFromPem(keys.privatePem) as forge.pki.rsa.PrivateKey;
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+    cert.serialNumber = serialNumber();
+    validity(cert);
+    const subject = [{ name: 'organizationName', value: TRUST_DOMAIN }, { name: 'commonName', value: 'resilience-bench local mesh CA' }];
+    cert.setSubject(subject);
+    cert.setIssuer(subject);
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ]);
+    cert.sign(this.caKey, forge.md.sha256.create());
+    this.caCert = cert;
+    this.caPem = forge.pki.certificateToPem(cert);
+  }
+
+  /** The leaf for `identity`, issued once per run and reused by every replica of the workload. */
+  issue(identity: WorkloadIdentity): IssuedCertificate {
+    const id = spiffeId(identity);
+    const existing = this.issued.get(id);
+    if (existing) return existing;
+    const keys = rsaKeyPair();
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+    cert.serialNumber = serialNumber();
+    validity(cert);
+    cert.setSubject([{ name: 'organizationName', value: TRUST_DOMAIN }]);
+    cert.setIssuer(this.caCert.subject.attributes);
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+      // type 6 = uniformResourceIdentifier: the SPIFFE identity peers verify.
+      { name: 'subjectAltName', critical: true, altNames: [{ type: 6, value: id }] },
+      { name: 'authorityKeyIdentifier', keyIdentifier: this.caCert.generateSubjectKeyIdentifier().getBytes() },
+    ]);
+    cert.sign(this.caKey, forge.md.sha256.create());
+    const leaf = { spiffeId: id, certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
+    this.issued.set(id, leaf);
+    return leaf;
+  }
+}
+
+/** The SPIFFE URI SAN of a peer certificate (`subjectaltname` as node reports it), if any. */
+export function spiffeIdFromSubjectAltName(subjectAltName: string | undefined): string | undefined {
+  if (!subjectAltName) return undefined;
+  for (const part of subjectAltName.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed.startsWith('URI:spiffe://')) return trimmed.slice('URI:'.length);
+  }
+  return undefined;
+}
+
+/** SPIFFE identity in a PEM certificate (used by tests and diagnostics). */
+export function spiffeIdOfPem(pem: string): string | undefined {
+  return spiffeIdFromSubjectAltName(new X509Certificate(pem).subjectAltName);
+}
