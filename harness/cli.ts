@@ -3,12 +3,6 @@
  * trace (exit 2) and lets bugs keep theirs (exit 70, the sysexits "internal software error").
  */
 import { EXIT } from './cli/exit-codes.ts';
-import { compareCommand } from './commands/compare.ts';
-import { lintCommand } from './commands/lint.ts';
-import { meshCommand } from './commands/mesh.ts';
-import { plansCommand } from './commands/plans.ts';
-import { reportCommand } from './commands/report.ts';
-import { RUN_USAGE, runCommand } from './commands/run.ts';
 import { formatUserError, UserError, UserErrors } from './errors.ts';
 
 const HELP = `bench: what Istio's resiliency features do to real traffic, in the mesh and outside it.
@@ -22,19 +16,28 @@ Commands:
   bench plans                    list the shipped plans
 
 Run options:
-  ${RUN_USAGE}
+  --plan <name|file>     plan to run (default retries-lab; see bench plans)
+  --stage a,b            only these stages        --vantage in-mesh,external   only these vantages
+  --engine auto|k6|embedded   k6 when on PATH (or K6_BIN), else the embedded runtime
+  --seed N               seed of every random choice in the local mesh (default 1)
+  --profile istio-1.24+|istio-1.22   mesh behaviour profile (default: the plan's)
+  --rate N --duration 10s    override the scenario's load
+  --results <dir>        where run folders go (default results/)
+  --baseline <report.json|run-dir>   compare with an earlier run; exit 1 on a significant regression
 
 Exit codes: 0 ok, 1 expectations failed or regression, 2 usage/configuration error, 130 interrupted.`;
 
 type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  lint: lintCommand,
-  report: reportCommand,
-  compare: compareCommand,
-  mesh: meshCommand,
-  plans: plansCommand,
+// Loaded on demand: `bench lint` should not pay for starting the mesh code, and a broken
+// optional piece must not take every command down with it.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  lint: async () => (await import('./commands/lint.ts')).lintCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+  compare: async () => (await import('./commands/compare.ts')).compareCommand,
+  mesh: async () => (await import('./commands/mesh.ts')).meshCommand,
+  plans: async () => (await import('./commands/plans.ts')).plansCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,13 +46,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return EXIT.ok;
   }
-  const command = first === undefined || first.startsWith('-') ? runCommand : COMMANDS[first];
-  const args = first === undefined || first.startsWith('-') ? argv : rest;
-  if (!command) {
+  const implicitRun = first === undefined || first.startsWith('-');
+  const load = implicitRun ? COMMANDS.run : COMMANDS[first];
+  const args = implicitRun ? argv : rest;
+  if (!load) {
     printUserError(new UserError({ code: 'USAGE', message: `unknown command "${first}"`, fix: `use one of: ${Object.keys(COMMANDS).join(', ')} (bench --help)` }));
     return EXIT.usage;
   }
   try {
+    const command = await load();
     return await command(args);
   } catch (error) {
     if (error instanceof UserErrors) {

@@ -3,6 +3,8 @@
  * They carry a stable code, where the problem is, and a one-line fix, and the CLI prints
  * them without a stack trace. Anything that is not a UserError is a bug and keeps its stack.
  */
+import { isAbsolute, relative } from 'node:path';
+
 export interface SourceLocation {
   file: string;
   /** 1-based line; omitted when the problem concerns the whole file. */
@@ -53,12 +55,13 @@ export function isUserError(error: unknown): error is UserError | UserErrors {
   return error instanceof UserError || error instanceof UserErrors;
 }
 
+/** `file:line:column`, with the file relative to the current directory when it is below it. */
 export function formatLocation(location: SourceLocation | undefined): string {
   if (!location) return '';
-  if (location.line === undefined) return location.file;
-  return location.column === undefined
-    ? `${location.file}:${location.line}`
-    : `${location.file}:${location.line}:${location.column}`;
+  const rel = relative(process.cwd(), location.file);
+  const file = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : location.file;
+  if (location.line === undefined) return file;
+  return location.column === undefined ? `${file}:${location.line}` : `${file}:${location.line}:${location.column}`;
 }
 
 /** `file:line: CODE message\n  fix: ...`, the one format every user error is printed in. */

@@ -14,9 +14,9 @@ import { planSteps } from '../plan/planner.ts';
 import { resolvePlanPath } from '../plan/resolve-plan.ts';
 import type { VantageName } from '../plan/types.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { renderTerminal } from '../report/render-terminal.ts';
 import { runBench } from '../run/orchestrator.ts';
 import { createProgressReporter } from '../run/progress.ts';
+import { printReport, reportExitCode } from './report.ts';
 import { selectRunner } from '../runners/select.ts';
 import { bundleScenario } from '../scenarios/bundle-scenario.ts';
 import { LocalTarget } from '../targets/local/local-target.ts';
@@ -81,7 +81,7 @@ export async function runCommand(args: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { folder, status } = await runBench({
+    const { folder, status, error } = await runBench({
       plan,
       steps,
       target: new LocalTarget({ seed, profile }),
@@ -95,10 +95,13 @@ export async function runCommand(args: string[]): Promise<number> {
       progress,
     });
     const { report, files } = await writeReports(folder.dir, { baseline: values.baseline as string | undefined });
-    process.stdout.write(`\n${renderTerminal(report, { color: Boolean(process.stdout.isTTY) })}\n`);
+    printReport(report);
     progress.info(`reports: ${files.join(', ')}`);
+    // The run stopped on an error: finished cells are reported above, then the error is
+    // printed like any other (a user error without a stack trace, exit 2).
+    if (error !== undefined && status !== 'interrupted') throw error;
     if (status === 'interrupted') return EXIT.interrupted;
-    return report.passed ? EXIT.ok : EXIT.failed;
+    return reportExitCode(report);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -6,6 +6,9 @@
 
 export function closestName(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
+  // A unique candidate that starts with what was typed (`retry` → `retries`) is a good guess whatever the distance.
+  const prefixed = needle.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(needle)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
@@ -15,7 +18,7 @@ export function closestName(input: string, candidates: readonly string[]): strin
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.min(3, Math.floor(needle.length / 3)));
+  const allowed = Math.max(1, Math.min(3, Math.ceil(needle.length / 3)));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 

@@ -22,7 +22,7 @@ const TREND_COLUMN: Record<LatencyKey, string> = { avg: 'avg', p50: 'med', p90: 
 
 function counter(data: K6SummaryData, name: string): number | undefined {
   const metric = data.metrics[name];
-  if (!metric || metric.type !== 'counter') return undefined;
+  if (metric?.type !== 'counter') return undefined;
   const count = (metric.values as CounterValues).count;
   return typeof count === 'number' ? count : undefined;
 }
@@ -51,7 +51,7 @@ export function readLatency(data: K6SummaryData): Record<LatencyKey, Measured> {
   const metric = data.metrics.http_req_duration;
   const result = {} as Record<LatencyKey, Measured>;
   for (const key of LATENCY_KEYS) {
-    if (!metric || metric.type !== 'trend') {
+    if (metric?.type !== 'trend') {
       result[key] = { value: null, reason: 'no request completed (the summary has no http_req_duration)' };
       continue;
     }

@@ -2,8 +2,8 @@
  * The run itself: for each planned stage, apply its Istio config, wait until every proxy
  * has it, run the scenario from each vantage, and store the raw results as each cell
  * finishes. The target is restored on success, failure and Ctrl-C (the undo is registered
- * before the first change). Rendering reports is the caller's job: this only produces
- * the run folder.
+ * before the first change). It does not throw for a failed stage: the outcome carries the
+ * error, so the caller can still render what finished. Rendering is the caller's job.
  */
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../istio/duration.ts';
@@ -39,6 +39,8 @@ export interface BenchOptions {
 export interface BenchOutcome {
   folder: RunFolder;
   status: RunStatus;
+  /** Why the run stopped early; what finished before it is in the folder. */
+  error?: unknown;
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
@@ -51,6 +53,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   progress.info(`results: ${folder.dir}`);
 
   let status: RunStatus = 'completed';
+  let failure: unknown;
   try {
     undo.push(`restore the ${target.kind} target`, () => target.restore());
     await target.prepare(plan);
@@ -64,7 +67,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   } catch (error) {
     status = signal.aborted ? 'interrupted' : 'failed';
     record.error = error instanceof Error ? error.message : String(error);
-    throw error;
+    failure = error;
   } finally {
     const failures = await undo.unwindAll();
     if (failures.length > 0) {
@@ -78,7 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     record.finishedAt = now().toISOString();
     await folder.save();
   }
-  return { folder, status };
+  return { folder, status, error: failure };
 }
 
 function initialRecord(options: BenchOptions, startedAt: Date): RunRecord {
@@ -145,7 +148,16 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
 
   const durationSeconds = parseDuration(plan.scenario.duration) / 1000;
   const files: CellRecord['files'] = { summary: folder.cellFile(stageName, vantage, 'summary.json') };
-  const prediction = predict({ config: stage.config, workloads: plan.workloads, profile: plan.meshProfile, vantage, url: plan.scenario.url });
+  const prediction = predict({
+    config: stage.config,
+    workloads: plan.workloads,
+    profile: plan.meshProfile,
+    vantage,
+    url: plan.scenario.url,
+    headers: endpoint.headers,
+    behaviour: stage.behaviour,
+    requestTimeoutMs: parseDuration(plan.scenario.requestTimeout),
+  });
 
   await target.resetProxyStats();
   await target.drainAccessLog?.();

@@ -46,15 +46,11 @@ describe('orchestrator', () => {
     const plan = await labPlan();
     const target = new RecordingTarget('strict');
     const resultsDir = mkdtempSync(join(tmpdir(), 'bench-'));
-    let error: unknown;
-    try {
-      await runBench({
-        plan, steps: planSteps(plan, {}), target, runner: new ScriptedRunner(() => 50), bundlePath: '/unused.js',
-        resultsDir, seed: 1, lint: [], versions: {}, signal: new AbortController().signal, progress: createSilentReporter(),
-      });
-    } catch (e) {
-      error = e;
-    }
+    const { status, error } = await runBench({
+      plan, steps: planSteps(plan, {}), target, runner: new ScriptedRunner(() => 50), bundlePath: '/unused.js',
+      resultsDir, seed: 1, lint: [], versions: {}, signal: new AbortController().signal, progress: createSilentReporter(),
+    });
+    expect(status).to.equal('failed');
     expect(String(error)).to.contain('cannot apply strict');
     expect(target.events.at(-1)).to.equal('restore');
     const [runDir] = (await import('node:fs')).readdirSync(resultsDir);

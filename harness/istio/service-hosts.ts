@@ -1,0 +1,45 @@
+/**
+ * Kubernetes service names as Istio resolves them: a short host in a VirtualService or
+ * DestinationRule means `<host>.<object namespace>.svc.cluster.local`; `*` and
+ * `*.suffix` are wildcards.
+ */
+import type { WorkloadSpec } from '../plan/types.ts';
+
+const CLUSTER_SUFFIX = 'svc.cluster.local';
+
+/** The names a Service answers to inside the cluster, shortest first. */
+export function serviceHostnames(service: string, namespace: string): string[] {
+  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.${CLUSTER_SUFFIX}`];
+}
+
+/** Fully qualified form of `host` written in `namespace` (`appflaky` → `appflaky.retryns.svc.cluster.local`). */
+export function qualifyHost(host: string, namespace: string): string {
+  if (host.includes('*')) return host;
+  const parts = host.split('.');
+  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
+  return host;
+}
+
+/** Whether a (possibly wildcard) config host covers a fully qualified request host. */
+export function hostCovers(configHost: string, fqdn: string): boolean {
+  if (configHost === '*') return true;
+  if (configHost.startsWith('*.')) return fqdn.endsWith(configHost.slice(1));
+  return configHost === fqdn;
+}
+
+/** The Service name of a workload (the Service object that selects its pods). */
+export function workloadServiceName(workload: WorkloadSpec): string {
+  return workload.objects.find((o) => o.kind === 'Service')?.metadata.name ?? workload.name;
+}
+
+export function workloadFqdn(workload: WorkloadSpec): string {
+  return qualifyHost(workloadServiceName(workload), workload.namespace);
+}
+
+/** The workload whose Service answers `host` (short or qualified, relative to `namespace`). */
+export function findWorkloadByHost(workloads: WorkloadSpec[], host: string, namespace: string): WorkloadSpec | undefined {
+  const fqdn = qualifyHost(host, namespace);
+  return workloads.find((w) => workloadFqdn(w) === fqdn);
+}

@@ -1,0 +1,69 @@
+/**
+ * Small HTTP helpers the proxies share: hop-by-hop header filtering, bounded body reads
+ * and Envoy-style local replies.
+ */
+import type http from 'node:http';
+
+/** Headers that describe one connection, never forwarded by a proxy (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export function forwardableHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** Reads the whole request body (retries need it again); undefined when it is too large. */
+export function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendLocalReply(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), server: 'envoy' });
+  res.end(body);
+}
+
+/** Relays an upstream response; resolves when it is fully sent (or either side went away). */
+export function relayResponse(res: http.ServerResponse, upstream: http.IncomingMessage, extraHeaders: Record<string, string>): Promise<void> {
+  return new Promise((resolve) => {
+    const headers = forwardableHeaders(upstream.headers);
+    res.writeHead(upstream.statusCode ?? 502, { ...headers, ...extraHeaders });
+    upstream.pipe(res);
+    const done = () => resolve();
+    res.once('close', done);
+    upstream.once('error', () => {
+      res.destroy();
+      done();
+    });
+  });
+}
+
+/** Authority and path of a proxied (absolute-form) or direct (origin-form) request. */
+export function requestTarget(req: http.IncomingMessage): { authority: string; path: string } {
+  const raw = req.url ?? '/';
+  if (/^https?:\/\//i.test(raw)) {
+    try {
+      const url = new URL(raw);
+      return { authority: url.host, path: `${url.pathname}${url.search}` || '/' };
+    } catch {
+      // fall through to the Host header
+    }
+  }
+  return { authority: req.headers.host ?? '', path: raw };
+}

@@ -1,0 +1,230 @@
+/**
+ * The whole local mesh inside one process: CA, sample apps, server sidecars, external
+ * balancers, the client sidecar and the ingress gateway, plus the control plane that
+ * versions configuration and pushes it to every proxy. `mesh-process.ts` runs it in a
+ * child process so its event loop never competes with the load generator's.
+ */
+import { UserError } from '../errors.ts';
+import type { IstioConfig } from '../istio/types.ts';
+import type { AppBehaviour, WorkloadSpec } from '../plan/types.ts';
+import { AccessLog } from './access-log.ts';
+import type { AccessLogEntry, LocalMeshOptions } from './api.ts';
+import { CertificateAuthority } from './certificates.ts';
+import { checkMeshConfig } from './config-check.ts';
+import { ExternalBalancer } from './external-balancer.ts';
+import { OutboundProxy } from './outbound-proxy.ts';
+import { type EffectiveMtlsMode, ROOT_NAMESPACE, resolveMtlsMode } from './peer-authentication.ts';
+import type { MeshSnapshot, ProxyContext } from './proxy-context.ts';
+import { streamFor } from './random.ts';
+import { RouteTable } from './route-table.ts';
+import { SampleApp } from './sample-app.ts';
+import { ServerSidecar } from './server-sidecar.ts';
+import { discoverServices } from './service-discovery.ts';
+import { type Endpoint, endpointFor, type MeshService, MeshTopology } from './topology.ts';
+
+export const CLIENT_PROXY_NAME = 'client-sidecar';
+export const GATEWAY_PROXY_NAME = 'istio-ingressgateway';
+const WAIT_POLL_MS = 2;
+
+/** What the parent needs to know once the mesh is up (all plain data, sent over IPC). */
+export interface MeshAddresses {
+  clientProxyUrl: string;
+  gatewayUrl: string;
+  /** `<namespace>/<workload>` → plaintext URL of the workload's "LoadBalancer". */
+  externalUrls: Record<string, string>;
+}
+
+interface Replica {
+  workload: WorkloadSpec;
+  app: SampleApp;
+  sidecar?: ServerSidecar;
+}
+
+const EMPTY_CONFIG: IstioConfig = { virtualServices: [], destinationRules: [], peerAuthentications: [], gateways: [] };
+
+function checkWorkloads(workloads: WorkloadSpec[]): void {
+  if (workloads.length === 0) {
+    throw new UserError({ code: 'MESH_NO_WORKLOADS', message: 'the local mesh needs at least one workload', fix: 'list a Deployment and its Service under spec.workloads in the plan' });
+  }
+  const seen = new Set<string>();
+  for (const w of workloads) {
+    const key = `${w.namespace}/${w.name}`;
+    if (seen.has(key)) throw new UserError({ code: 'MESH_DUPLICATE_WORKLOAD', message: `workload ${key} is defined twice`, fix: 'give each Deployment a unique name in its namespace', location: w.source });
+    seen.add(key);
+    if (!Number.isInteger(w.replicas) || w.replicas < 1 || w.replicas > 64) {
+      throw new UserError({ code: 'MESH_BAD_REPLICAS', message: `workload ${key} has ${w.replicas} replicas; the local mesh runs 1 to 64`, fix: 'set spec.replicas between 1 and 64', location: w.source });
+    }
+  }
+}
+
+export class MeshRuntime {
+  private version = 0;
+  private readonly accessLog = new AccessLog();
+  private readonly replicas: Replica[] = [];
+  private readonly balancers = new Map<string, ExternalBalancer>();
+  private clientProxy!: OutboundProxy;
+  private gateway!: OutboundProxy;
+  private stopped = false;
+
+  private constructor(private readonly options: LocalMeshOptions) {}
+
+  static async start(options: LocalMeshOptions): Promise<MeshRuntime> {
+    checkWorkloads(options.workloads);
+    const runtime = new MeshRuntime(options);
+    try {
+      await runtime.boot();
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    return runtime;
+  }
+
+  private async boot(): Promise<void> {
+    const { seed, workloads } = this.options;
+    const ca = new CertificateAuthority();
+    const accessLog = this.accessLog;
+    const services: MeshService[] = [];
+    const context: ProxyContext = {
+      seed,
+      profile: this.options.profile,
+      topology: new MeshTopology(services),
+      ca: ca.caPem,
+      accessLog,
+      routeTable: (snapshot, gateways, namespace) =>
+        new RouteTable({ config: snapshot.config, topology: context.topology, profile: this.options.profile, gateways, namespace }),
+    };
+    const endpointsByWorkload = new Map<WorkloadSpec, Endpoint[]>();
+    for (const workload of workloads) {
+      const endpoints: Endpoint[] = [];
+      for (let replica = 0; replica < workload.replicas; replica++) {
+        const base = endpointFor(workload, replica, 0);
+        const app = new SampleApp(base.id, workload.behaviour, streamFor(seed, `${base.id}/app`));
+        await app.start();
+        const entry: Replica = { workload, app };
+        this.replicas.push(entry);
+        if (workload.sidecar) {
+          const certificate = ca.issue({ namespace: workload.namespace, serviceAccount: workload.serviceAccount });
+          entry.sidecar = new ServerSidecar({ endpoint: base, appPort: app.port, certificate, context });
+          await entry.sidecar.start();
+        }
+        endpoints.push({ ...base, port: entry.sidecar?.port ?? app.port });
+      }
+      endpointsByWorkload.set(workload, endpoints);
+    }
+    services.push(...discoverServices(workloads, (w) => endpointsByWorkload.get(w) ?? []));
+    // External addresses: one per Service, and one per workload that no Service is named after.
+    const external = new Map<string, Endpoint[]>();
+    for (const service of services) external.set(`${service.namespace}/${service.name}`, service.endpoints);
+    for (const [workload, endpoints] of endpointsByWorkload) {
+      const key = `${workload.namespace}/${workload.name}`;
+      if (!external.has(key)) external.set(key, endpoints);
+    }
+    for (const [key, endpoints] of external) {
+      const balancer = new ExternalBalancer(() => endpoints.map((e) => e.port));
+      await balancer.start();
+      this.balancers.set(key, balancer);
+    }
+    const client = this.options.client ?? { namespace: workloads[0].namespace, serviceAccount: 'bench-client' };
+    this.clientProxy = new OutboundProxy({ name: CLIENT_PROXY_NAME, kind: 'sidecar', namespace: client.namespace, certificate: ca.issue(client), context });
+    await this.clientProxy.start();
+    this.gateway = new OutboundProxy({
+      name: GATEWAY_PROXY_NAME,
+      kind: 'gateway',
+      namespace: ROOT_NAMESPACE,
+      certificate: ca.issue({ namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account' }),
+      context,
+    });
+    await this.gateway.start();
+    this.push(EMPTY_CONFIG);
+  }
+
+  addresses(): MeshAddresses {
+    const externalUrls: Record<string, string> = {};
+    for (const [key, balancer] of this.balancers) externalUrls[key] = `http://127.0.0.1:${balancer.port}`;
+    return { clientProxyUrl: `http://127.0.0.1:${this.clientProxy.port}`, gatewayUrl: `http://127.0.0.1:${this.gateway.port}`, externalUrls };
+  }
+
+  private proxies(): (OutboundProxy | ServerSidecar)[] {
+    const sidecars = this.replicas.flatMap((r) => (r.sidecar ? [r.sidecar] : []));
+    return [this.clientProxy, this.gateway, ...sidecars];
+  }
+
+  private push(config: IstioConfig): number {
+    const version = ++this.version;
+    const modes = new Map<string, EffectiveMtlsMode>();
+    const snapshot: MeshSnapshot = {
+      version,
+      config,
+      serverMode: (endpoint) => {
+        let mode = modes.get(endpoint.id);
+        if (mode === undefined) {
+          mode = resolveMtlsMode(config.peerAuthentications, { namespace: endpoint.workload.namespace, labels: endpoint.labels, port: endpoint.workload.targetPort });
+          modes.set(endpoint.id, mode);
+        }
+        return mode;
+      },
+    };
+    for (const proxy of this.proxies()) proxy.update(snapshot);
+    return version;
+  }
+
+  applyConfig(config: IstioConfig, behaviour: Record<string, Partial<AppBehaviour>> = {}): number {
+    checkMeshConfig(config);
+    const known = new Set(this.options.workloads.map((w) => w.name));
+    for (const name of Object.keys(behaviour)) {
+      if (!known.has(name)) {
+        throw new UserError({ code: 'MESH_UNKNOWN_WORKLOAD', message: `behaviour override for unknown workload "${name}"`, fix: `use one of: ${[...known].join(', ')}` });
+      }
+    }
+    // Overrides are relative to the workload's declared behaviour, never cumulative across stages.
+    for (const replica of this.replicas) replica.app.setBehaviour({ ...replica.workload.behaviour, ...behaviour[replica.workload.name] });
+    return this.push(config);
+  }
+
+  async waitForVersion(version: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lagging = this.proxies().filter((p) => p.servedVersion < version);
+      if (lagging.length === 0) return;
+      if (Date.now() >= deadline) {
+        throw new UserError({
+          code: 'MESH_PROPAGATION_TIMEOUT',
+          message: `config version ${version} did not reach ${lagging.map((p) => `${p.name} (serves ${p.servedVersion})`).join(', ')} within ${timeoutMs} ms`,
+          fix: version > this.version ? `version ${version} was never applied; the latest is ${this.version}` : 'raise the propagation timeout, or check that the mesh process is not overloaded',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
+  }
+
+  stats(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const proxy of this.proxies()) out[proxy.name] = proxy.stats.snapshot();
+    for (const replica of this.replicas) out[`${replica.app.name}/app`] = replica.app.stats.snapshot();
+    return out;
+  }
+
+  resetStats(): void {
+    for (const proxy of this.proxies()) proxy.stats.reset();
+    for (const replica of this.replicas) replica.app.stats.reset();
+  }
+
+  drainAccessLog(): AccessLogEntry[] {
+    return this.accessLog.drain();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closing: Promise<void>[] = [];
+    if (this.clientProxy) closing.push(this.clientProxy.stop());
+    if (this.gateway) closing.push(this.gateway.stop());
+    for (const balancer of this.balancers.values()) closing.push(balancer.stop());
+    for (const replica of this.replicas) {
+      if (replica.sidecar) closing.push(replica.sidecar.stop());
+      closing.push(replica.app.stop());
+    }
+    await Promise.all(closing);
+  }
+}

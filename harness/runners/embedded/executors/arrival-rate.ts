@@ -1,0 +1,90 @@
+/**
+ * The open-model executors: constant-arrival-rate and ramping-arrival-rate. Iteration k
+ * (0-based) is due when the cumulative arrivals reach k, so the first starts at once and
+ * the count stays exact however late the timer fires (late ones start in a burst, as k6
+ * catches up). An iteration starts only on a free VU; with all VUs busy, another is
+ * initialized up to maxVUs (cheap here, unlike k6 where that takes long enough to drop
+ * the iteration), and past maxVUs it counts in dropped_iterations.
+ */
+import type { ScenarioConfig } from '../options.ts';
+import type { Vu } from '../vu.ts';
+import { type ExecutorContext, drain, elapsedSince, waitOrStop } from './context.ts';
+import { arrivalsUntil } from './ramp.ts';
+
+type ArrivalConfig = Extract<ScenarioConfig, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
+
+interface Schedule {
+  durationMs: number;
+  /** Arrivals due in [0, t] ms. */
+  arrivals(t: number): number;
+}
+
+export function scheduleFor(config: ArrivalConfig): Schedule {
+  if (config.executor === 'constant-arrival-rate') {
+    const perMs = config.rate / config.timeUnitMs;
+    return { durationMs: config.durationMs, arrivals: (t) => perMs * t };
+  }
+  const perMs = (value: number) => value / config.timeUnitMs;
+  const stages = config.stages.map((s) => ({ durationMs: s.durationMs, target: perMs(s.target) }));
+  return {
+    durationMs: config.stages.reduce((sum, s) => sum + s.durationMs, 0),
+    arrivals: (t) => arrivalsUntil(perMs(config.startRate), stages, t),
+  };
+}
+
+/** Smallest t in [from, to] with arrivals(t) >= k, by bisection (arrivals only grow). */
+function timeOfArrival(schedule: Schedule, k: number, from: number, to: number): number {
+  if (schedule.arrivals(to) < k) return to;
+  let lo = from;
+  let hi = to;
+  for (let i = 0; i < 40 && hi - lo > 0.01; i++) {
+    const mid = (lo + hi) / 2;
+    if (schedule.arrivals(mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<void> {
+  const schedule = scheduleFor(ctx.config);
+  const free: Vu[] = [];
+  const all: Vu[] = [];
+  for (let i = 0; i < ctx.config.preAllocatedVUs; i++) {
+    const vu = ctx.newVu();
+    all.push(vu);
+    free.push(vu);
+  }
+  const running = new Set<Promise<void>>();
+  let started = 0;
+  // A tolerance keeps float error from skipping an iteration that is due exactly now.
+  const due = (t: number) => Math.floor(schedule.arrivals(t) + 1e-9) + 1;
+
+  while (!ctx.stopSignal.aborted) {
+    const now = elapsedSince(ctx.state.startedAt);
+    if (now >= schedule.durationMs) break;
+    const target = due(now);
+    while (started < target) {
+      started++;
+      let vu = free.pop();
+      if (!vu && all.length < ctx.config.maxVUs) {
+        vu = ctx.newVu();
+        all.push(vu);
+      }
+      if (!vu) {
+        ctx.dropIteration();
+        continue;
+      }
+      const worker = vu;
+      ctx.activeVus(1);
+      const iteration: Promise<void> = ctx.runIteration(worker).then(() => {
+        ctx.activeVus(-1);
+        running.delete(iteration);
+        free.push(worker);
+      });
+      running.add(iteration);
+    }
+    const next = timeOfArrival(schedule, started, now, schedule.durationMs);
+    await waitOrStop(Math.max(0, next - elapsedSince(ctx.state.startedAt)), ctx.stopSignal);
+  }
+  await drain([...running], all, ctx.config.gracefulStopMs);
+}

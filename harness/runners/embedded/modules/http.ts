@@ -1,0 +1,208 @@
+/**
+ * `k6/http` bound to one VU: the request functions (returning promises; see
+ * pending-response.ts), batch, expectedStatuses/setResponseCallback, and the built-in
+ * HTTP metrics with k6's tags for every request.
+ */
+import { parseDurationMs } from '../duration.ts';
+import { unsupportedApi } from '../errors.ts';
+import { errorCodeForStatus } from '../http/error-codes.ts';
+import { PendingResponse } from '../http/pending-response.ts';
+import { K6Response } from '../http/response.ts';
+import { send, type TransportResponse } from '../http/transport.ts';
+import type { ResponseCallback, Vu } from '../vu.ts';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const USER_AGENT = 'resilience-bench embedded k6 runtime (k6/0.49 compatible)';
+
+interface Params {
+  headers?: Record<string, unknown>;
+  tags?: Record<string, unknown>;
+  timeout?: string | number;
+  responseType?: 'text' | 'binary' | 'none';
+  responseCallback?: ResponseCallback;
+  redirects?: number;
+}
+
+type Body = string | ArrayBuffer | ArrayBufferView | Record<string, unknown> | null | undefined;
+
+/** k6's `http.expectedStatuses(200, {min: 300, max: 399})`. */
+export function expectedStatuses(...specs: (number | { min: number; max: number })[]): ResponseCallback {
+  for (const spec of specs) {
+    const valid = typeof spec === 'number' ? Number.isInteger(spec) : typeof spec?.min === 'number' && typeof spec?.max === 'number';
+    if (!valid) throw new Error(`expectedStatuses: ${JSON.stringify(spec)} is neither a status nor {min, max}`);
+  }
+  const callback = (response: { status: number }) =>
+    specs.some((spec) => (typeof spec === 'number' ? response.status === spec : response.status >= spec.min && response.status <= spec.max));
+  return callback;
+}
+
+const DEFAULT_EXPECTED = expectedStatuses({ min: 200, max: 399 });
+
+export function createHttpModule(vu: Vu) {
+  const run = vu.run;
+  vu.responseCallback = DEFAULT_EXPECTED;
+
+  async function perform(method: string, url: unknown, body: Body, params: Params | undefined): Promise<K6Response> {
+    const urlText = String(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(urlText);
+    } catch {
+      throw new Error(`invalid URL "${urlText}"`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported protocol in URL "${urlText}"`);
+    const group = vu.group;
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    const payload = encodeBody(body, headers);
+    if (params?.headers) for (const [name, value] of Object.entries(params.headers)) headers[name.toLowerCase()] = String(value);
+    const timeoutMs = params?.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDurationMs(params.timeout, 'params.timeout');
+    const responseType = params?.responseType ?? (run.options?.discardResponseBodies ? 'none' : 'text');
+    if (params?.redirects !== undefined && params.redirects !== 0) throw unsupportedApi('params.redirects (following redirects)');
+
+    const raw = await send({
+      method,
+      url: parsed,
+      headers,
+      body: payload,
+      timeoutMs,
+      discardBody: responseType === 'none',
+      connections: vu.connections,
+      proxy: parsed.protocol === 'http:' ? run.httpProxy : undefined,
+      interrupt: vu.interrupt.signal,
+    });
+
+    const errorCode = raw.error ? raw.error.code : errorCodeForStatus(raw.status);
+    const callback = params && 'responseCallback' in params ? (params.responseCallback ?? null) : vu.responseCallback;
+    const expected = callback === null ? undefined : raw.error === undefined && callback({ status: raw.status });
+    emitRequestMetrics({ vu, raw, method, url: urlText, groupPath: group.path, userTags: params?.tags, errorCode, expected });
+    return new K6Response({
+      raw,
+      url: urlText,
+      errorCode,
+      binary: responseType === 'binary',
+      request: { method, url: urlText, headers: requestHeaders(headers), body: payload ? payload.toString('utf8') : '' },
+    });
+  }
+
+  function request(method: string, url: unknown, body?: Body, params?: Params) {
+    const upper = String(method).toUpperCase();
+    const pending = PendingResponse.from(`http.request('${upper}', ...)`, perform(upper, url, body, params));
+    pending.catch(() => {});
+    return pending;
+  }
+
+  function call(name: string, method: string, url: unknown, body: Body, params: Params | undefined) {
+    const pending = PendingResponse.from(`http.${name}(...)`, perform(method, url, body, params));
+    // An un-awaited call whose VU gets interrupted must not crash the process.
+    pending.catch(() => {});
+    return pending;
+  }
+
+  async function batchAll(requests: unknown): Promise<unknown> {
+    const entries: [string | number, unknown][] = Array.isArray(requests) ? requests.map((r, i) => [i, r]) : Object.entries(requests as object);
+    const results: [string | number, K6Response][] = [];
+    const limit = Math.max(1, run.options?.batch ?? 20);
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const [key, spec] = entries[next++];
+        const { method, url, body, params } = batchSpec(spec);
+        results.push([key, await perform(method, url, body, params)]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, worker));
+    if (Array.isArray(requests)) {
+      const list: K6Response[] = new Array(entries.length);
+      for (const [key, response] of results) list[key as number] = response;
+      return list;
+    }
+    return Object.fromEntries(results);
+  }
+
+  const module = {
+    get: (url: unknown, params?: Params) => call('get', 'GET', url, null, params),
+    head: (url: unknown, params?: Params) => call('head', 'HEAD', url, null, params),
+    post: (url: unknown, body?: Body, params?: Params) => call('post', 'POST', url, body, params),
+    put: (url: unknown, body?: Body, params?: Params) => call('put', 'PUT', url, body, params),
+    patch: (url: unknown, body?: Body, params?: Params) => call('patch', 'PATCH', url, body, params),
+    del: (url: unknown, body?: Body, params?: Params) => call('del', 'DELETE', url, body, params),
+    options: (url: unknown, body?: Body, params?: Params) => call('options', 'OPTIONS', url, body, params),
+    request,
+    asyncRequest: (method: string, url: unknown, body?: Body, params?: Params) => perform(String(method).toUpperCase(), url, body, params),
+    batch: (requests: unknown) => {
+      const pending = PendingResponse.from('http.batch(...)', batchAll(requests));
+      pending.catch(() => {});
+      return pending;
+    },
+    expectedStatuses,
+    setResponseCallback: (callback: ResponseCallback) => {
+      if (callback !== null && typeof callback !== 'function') throw new Error('setResponseCallback takes http.expectedStatuses(...) or null');
+      vu.responseCallback = callback;
+    },
+  };
+  return module;
+}
+
+function batchSpec(spec: unknown): { method: string; url: unknown; body: Body; params?: Params } {
+  if (typeof spec === 'string') return { method: 'GET', url: spec, body: null };
+  if (Array.isArray(spec)) return { method: String(spec[0]).toUpperCase(), url: spec[1], body: spec[2], params: spec[3] };
+  const object = spec as { method?: string; url: unknown; body?: Body; params?: Params };
+  return { method: String(object.method ?? 'GET').toUpperCase(), url: object.url, body: object.body, params: object.params };
+}
+
+function encodeBody(body: Body, headers: Record<string, string>): Buffer | undefined {
+  if (body === null || body === undefined) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  headers['content-type'] = 'application/x-www-form-urlencoded';
+  return Buffer.from(new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString());
+}
+
+function requestHeaders(headers: Record<string, string>): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) result[name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())] = [value];
+  return result;
+}
+
+interface RequestSample {
+  vu: Vu;
+  raw: TransportResponse;
+  method: string;
+  url: string;
+  groupPath: string;
+  userTags: Record<string, unknown> | undefined;
+  errorCode: number;
+  /** undefined when the response callback is null (then k6 emits no http_req_failed). */
+  expected: boolean | undefined;
+}
+
+/** k6's per-request samples and tags (status, method, url, name, proto, expected_response, error, error_code). */
+function emitRequestMetrics(sample: RequestSample): void {
+  const { vu, raw } = sample;
+  const run = vu.run;
+  const m = run.builtin;
+  vu.bytesSent += raw.bytesSent;
+  vu.bytesReceived += raw.bytesReceived;
+  const tags: Record<string, string> = { ...vu.tags, group: sample.groupPath, method: sample.method, url: sample.url, name: sample.url, status: String(raw.status) };
+  if (raw.proto !== '') tags.proto = raw.proto;
+  if (sample.expected !== undefined) tags.expected_response = String(sample.expected);
+  if (raw.error) tags.error = raw.error.message;
+  if (sample.errorCode !== 0) tags.error_code = String(sample.errorCode);
+  if (sample.userTags) {
+    for (const key in sample.userTags) tags[key] = String(sample.userTags[key]);
+    // k6 reports a named request's url tag as its name, keeping url cardinality low.
+    if (sample.userTags.name !== undefined) tags.url = tags.name;
+  }
+  const { registry } = run;
+  const t = raw.timings;
+  registry.add(m.http_reqs, 1, tags);
+  registry.add(m.http_req_duration, t.duration, tags);
+  registry.add(m.http_req_blocked, t.blocked, tags);
+  registry.add(m.http_req_connecting, t.connecting, tags);
+  registry.add(m.http_req_tls_handshaking, t.tls_handshaking, tags);
+  registry.add(m.http_req_sending, t.sending, tags);
+  registry.add(m.http_req_waiting, t.waiting, tags);
+  registry.add(m.http_req_receiving, t.receiving, tags);
+  if (sample.expected !== undefined) registry.add(m.http_req_failed, sample.expected ? 0 : 1, tags);
+}

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { LINT_RULES, lintPlan } from '../../harness/istio/lint.ts';
+import type { AppBehaviour } from '../../harness/plan/types.ts';
+import { GATEWAY, PERMISSIVE, plan, STRICT, stage, virtualService, workload } from '../fixtures/plan-objects.ts';
+
+function codes(options: { stages: [string, string][]; behaviour?: Partial<AppBehaviour>; replicas?: number; gatewayVantage?: boolean }): string[] {
+  const p = plan({
+    stages: options.stages.map(([name, yaml]) => stage(name, yaml)),
+    workloads: [workload({ behaviour: options.behaviour ?? { failureRate: 0.5 }, replicas: options.replicas })],
+    vantages: options.gatewayVantage ? ['in-mesh', 'gateway'] : ['in-mesh', 'external'],
+  });
+  return lintPlan(p).map((f) => f.code);
+}
+
+const dr = (outlier: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: app }
+spec:
+  host: app
+  trafficPolicy:
+    outlierDetection: ${outlier}
+`;
+
+describe('config linter', () => {
+  it('every rule has a unique code documented in LINT.md', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../harness/istio/LINT.md', import.meta.url), 'utf8');
+    const seen = new Set<string>();
+    for (const rule of LINT_RULES) {
+      expect(seen.has(rule.code), rule.code).to.equal(false);
+      seen.add(rule.code);
+      expect(doc, rule.code).to.contain(`## ${rule.code}`);
+    }
+  });
+
+  it('RB101: retries whose retryOn does not cover the failure status', () => {
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 10, perTryTimeout: 5ms }\n')]] })).to.deep.equal(['RB101']);
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 10, retryOn: 5xx }\n')]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 10 }\n')]], behaviour: { failureRate: 0 } })).to.deep.equal([]);
+  });
+
+  it('RB101 points at the retries block, with the fix', () => {
+    const p = plan({ stages: [stage('s', virtualService('      retries:\n        attempts: 10\n'))] });
+    const [finding] = lintPlan(p);
+    expect(finding).to.deep.include({ code: 'RB101', severity: 'warning', stage: 's', fix: 'add `retryOn: 5xx` (or list 500 in retryOn)' });
+    expect(finding.location).to.deep.include({ file: 'policy.yaml', line: 10 });
+  });
+
+  it('RB102: perTryTimeout shorter than the typical latency', () => {
+    const route = '      retries: { attempts: 2, perTryTimeout: 20ms, retryOn: 5xx }\n';
+    expect(codes({ stages: [['s', virtualService(route)]], behaviour: { latency: { kind: 'normal', meanMs: 50, stddevMs: 5 } } })).to.deep.equal(['RB102']);
+    expect(codes({ stages: [['s', virtualService(route)]], behaviour: { latency: { kind: 'fixed', ms: 5 } } })).to.deep.equal([]);
+  });
+
+  it('RB103: fault and retries/timeout on the same route', () => {
+    const fault = '      fault: { abort: { httpStatus: 503, percentage: { value: 10 } } }\n';
+    expect(codes({ stages: [['s', virtualService(`${fault}      timeout: 1s\n`)]], behaviour: {} })).to.deep.equal(['RB103']);
+    expect(codes({ stages: [['s', virtualService(fault)]], behaviour: {} })).to.deep.equal([]);
+  });
+
+  it('RB104: consecutiveErrors is ignored', () => {
+    expect(codes({ stages: [['s', dr('{ consecutiveErrors: 5, maxEjectionPercent: 100 }')]] })).to.deep.equal(['RB104']);
+    expect(codes({ stages: [['s', dr('{ consecutive5xxErrors: 5, maxEjectionPercent: 100 }')]] })).to.deep.equal([]);
+  });
+
+  it('RB105: maxEjectionPercent that can never eject with this many replicas', () => {
+    expect(codes({ stages: [['s', dr('{ consecutive5xxErrors: 5 }')]], replicas: 3 })).to.deep.equal(['RB105']);
+    expect(codes({ stages: [['s', dr('{ consecutive5xxErrors: 5, maxEjectionPercent: 34 }')]], replicas: 3 })).to.deep.equal([]);
+    expect(codes({ stages: [['s', dr('{ consecutive5xxErrors: 5, maxEjectionPercent: 33 }')]], replicas: 3 })).to.deep.equal(['RB105']);
+  });
+
+  it('RB106: perTryTimeout not shorter than the route timeout', () => {
+    const behaviour = { failureRate: 0.5, latency: { kind: 'fixed' as const, ms: 1 } };
+    expect(codes({ stages: [['s', virtualService('      timeout: 1s\n      retries: { attempts: 3, perTryTimeout: 1s, retryOn: 5xx }\n')]], behaviour })).to.deep.equal(['RB106']);
+    expect(codes({ stages: [['s', virtualService('      timeout: 1s\n      retries: { attempts: 3, perTryTimeout: 200ms, retryOn: 5xx }\n')]], behaviour })).to.deep.equal([]);
+  });
+
+  it('RB107: the plan ends with mTLS relaxed after a STRICT stage', () => {
+    expect(codes({ stages: [['a', STRICT], ['b', PERMISSIVE]] })).to.deep.equal(['RB107']);
+    expect(codes({ stages: [['a', STRICT], ['b', '']] })).to.deep.equal(['RB107']);
+    expect(codes({ stages: [['a', PERMISSIVE], ['b', STRICT]] })).to.deep.equal([]);
+    expect(codes({ stages: [['a', ''], ['b', PERMISSIVE]] })).to.deep.equal([]);
+  });
+
+  it('RB108: a VirtualService without gateways when the stage expects gateway traffic', () => {
+    const route = '      retries: { attempts: 3, retryOn: 5xx }\n';
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route)}`]], gatewayVantage: true })).to.deep.equal(['RB108']);
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route, { gateways: ['gw', 'mesh'] })}`]], gatewayVantage: true })).to.deep.equal([]);
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route)}`]], gatewayVantage: false })).to.deep.equal([]);
+  });
+});

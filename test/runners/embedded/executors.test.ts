@@ -1,0 +1,157 @@
+/**
+ * Scheduling of each executor. Time-based counts use wide intervals (tens of percent)
+ * because the two-core CI machine may stall timers; counts that k6 fixes exactly are exact.
+ */
+import { expect } from 'chai';
+import { closedPort, runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+
+describe('embedded runtime executors', function () {
+  this.timeout(20_000);
+  let dir: TempDir;
+  let server: TestServer;
+  before(async () => {
+    dir = new TempDir();
+    server = await startServer();
+  });
+  after(async () => {
+    dir.remove();
+    await server.close();
+  });
+
+  const script = (options: object, body = 'await sleep(0.01);', extra = '') =>
+    dir.script(`import { sleep } from 'k6';
+import exec from 'k6/execution';
+export const options = ${JSON.stringify(options)};
+export default async function () { ${body} }
+${extra}`);
+
+  it('shared-iterations runs exactly the total, shared by the VUs', async () => {
+    const result = await runScript(script({ scenarios: { s: { executor: 'shared-iterations', vus: 3, iterations: 10 } } }));
+    expect(result.outcome).to.equal('ok');
+    expect(values(result, 'iterations').count).to.equal(10);
+    expect(values(result, 'vus_max').value).to.equal(3);
+  });
+
+  it('per-vu-iterations runs the count on every VU', async () => {
+    const result = await runScript(
+      script({ scenarios: { s: { executor: 'per-vu-iterations', vus: 3, iterations: 4 } }, thresholds: { 'iterations{scenario:s}': ['count==12'] } }),
+    );
+    expect(result.outcome).to.equal('ok');
+    expect(values(result, 'iterations').count).to.equal(12);
+  });
+
+  it('the iterations shortcut is shared-iterations and __VU/__ITER are 1-based/0-based', async () => {
+    const path = dir.script(`import { Counter } from 'k6/metrics';
+const seen = new Counter('seen');
+export const options = {
+  vus: 2,
+  iterations: 6,
+  thresholds: { 'seen{vu:0}': ['count==0'], 'seen{vu:1}': ['count>=1'], 'seen{vu:2}': ['count>=1'], 'seen{iter:0}': ['count==2'] },
+};
+export default function () { seen.add(1, { vu: String(__VU), iter: String(__ITER) }); }`);
+    const result = await runScript(path);
+    expect(result.outcome, result.detail).to.equal('ok');
+    expect(values(result, 'iterations').count).to.equal(6);
+    expect(values(result, 'seen').count).to.equal(6);
+  });
+
+  it('constant-vus keeps its VUs looping for the duration', async () => {
+    const started = Date.now();
+    const result = await runScript(script({ vus: 2, duration: '1s' }, 'await sleep(0.1);'));
+    const elapsed = Date.now() - started;
+    expect(result.outcome).to.equal('ok');
+    // 2 VUs x ~10 iterations of 100 ms; generous bounds for timer stalls.
+    expect(values(result, 'iterations').count).to.be.within(8, 22);
+    expect(elapsed).to.be.within(900, 5000);
+  });
+
+  it('ramping-vus follows its stages (stages shortcut)', async () => {
+    const path = dir.script(`import { sleep } from 'k6';
+import exec from 'k6/execution';
+import { Gauge } from 'k6/metrics';
+const active = new Gauge('active');
+export const options = { stages: [{ duration: '600ms', target: 4 }, { duration: '400ms', target: 0 }] };
+export default async function () { active.add(exec.instance.vusActive); await sleep(0.05); }`);
+    const result = await runScript(path);
+    expect(result.outcome, result.detail).to.equal('ok');
+    expect(values(result, 'vus_max').value).to.equal(4);
+    expect(values(result, 'active').max).to.be.within(2, 4);
+    expect(values(result, 'iterations').count).to.be.greaterThan(10);
+  });
+
+  it('constant-arrival-rate starts rate x duration iterations', async () => {
+    const result = await runScript(
+      script({ scenarios: { a: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '1s', preAllocatedVUs: 5 } } }),
+    );
+    expect(result.outcome).to.equal('ok');
+    // Due times are counted, not timed, so late timers start a burst but never skip one.
+    expect(values(result, 'iterations').count).to.be.within(48, 50);
+    expect(result.summary?.metrics.dropped_iterations).to.equal(undefined);
+  });
+
+  it('ramping-arrival-rate integrates its ramp', async () => {
+    const result = await runScript(
+      script({
+        scenarios: { r: { executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', preAllocatedVUs: 5, stages: [{ duration: '1s', target: 100 }] } },
+      }),
+    );
+    // 0 -> 100/s over 1 s is 50 arrivals.
+    expect(values(result, 'iterations').count).to.be.within(45, 51);
+  });
+
+  it('counts arrivals that find no free VU in dropped_iterations', async () => {
+    const result = await runScript(
+      script(
+        { scenarios: { a: { executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 1, maxVUs: 2, gracefulStop: '2s' } } },
+        'await sleep(0.5);',
+      ),
+    );
+    const done = values(result, 'iterations').count;
+    const dropped = values(result, 'dropped_iterations').count;
+    expect(dropped).to.be.greaterThan(5);
+    expect(done + dropped).to.be.within(19, 20);
+    expect(values(result, 'vus_max').value).to.equal(2);
+  });
+
+  it('runs several scenarios with startTime, exec, env and tags', async () => {
+    const path = dir.script(`import { Counter } from 'k6/metrics';
+import exec from 'k6/execution';
+const late = new Counter('late');
+export const options = {
+  scenarios: {
+    first: { executor: 'shared-iterations', iterations: 3, env: { WHO: 'first' }, tags: { team: 'a' } },
+    second: { executor: 'per-vu-iterations', vus: 2, iterations: 1, exec: 'other', startTime: '300ms', env: { WHO: 'second' } },
+  },
+  thresholds: { 'iterations{team:a}': ['count==3'], 'iterations{scenario:second}': ['count==2'], 'late{who:second}': ['count==2'] },
+};
+export default function () { if (__ENV.WHO !== 'first') throw new Error('env'); }
+export function other() {
+  if (exec.scenario.name !== 'second') throw new Error('scenario name');
+  late.add(exec.instance.currentTestRunDuration >= 290 ? 1 : 0, { who: __ENV.WHO });
+}`);
+    const result = await runScript(path);
+    expect(result.outcome, result.detail).to.equal('ok');
+    expect(values(result, 'iterations').count).to.equal(5);
+  });
+
+  it('interrupts iterations still running after gracefulStop', async () => {
+    const started = Date.now();
+    const result = await runScript(script({ scenarios: { s: { executor: 'constant-vus', vus: 2, duration: '200ms', gracefulStop: '100ms' } } }, 'await sleep(10);'));
+    expect(Date.now() - started).to.be.lessThan(3000);
+    expect(result.outcome).to.equal('ok');
+    expect(result.summary?.metrics.iterations).to.equal(undefined);
+  });
+
+  it('runs setup and teardown once and passes setup data to every VU', async () => {
+    const port = await closedPort();
+    const path = dir.script(`import { Counter } from 'k6/metrics';
+const got = new Counter('got');
+export const options = { vus: 2, iterations: 4 };
+export function setup() { return { value: 21, port: ${port} }; }
+export default function (data) { got.add(data.value * 2 === 42 ? 1 : 0); }
+export function teardown(data) { if (data.value !== 21) throw new Error('teardown data'); }`);
+    const result = await runScript(path);
+    expect(result.outcome, result.detail).to.equal('ok');
+    expect(values(result, 'got').count).to.equal(4);
+  });
+});

@@ -1,0 +1,78 @@
+/** Small local servers, temp scripts and a one-call run for the embedded runtime's tests. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmbeddedRunner } from '../../../harness/runners/embedded/index.ts';
+import type { RunRequest, RunResult } from '../../../harness/runners/runner.ts';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  server: http.Server;
+  connections: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: http.RequestListener = (_req, res) => res.end('ok')): Promise<TestServer> {
+  const server = http.createServer(handler);
+  const state = { connections: 0 };
+  server.on('connection', () => state.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = await startServer();
+  const { port } = server;
+  await server.close();
+  return port;
+}
+
+export class TempDir {
+  readonly path = mkdtempSync(join(tmpdir(), 'embedded-k6-'));
+  private count = 0;
+
+  /** Writes an ES module k6 script (what an esbuild bundle looks like) and returns its path. */
+  script(source: string): string {
+    const path = join(this.path, `script-${++this.count}.js`);
+    writeFileSync(path, source);
+    return path;
+  }
+
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+export async function runScript(bundlePath: string, request: Partial<RunRequest> = {}): Promise<RunResult> {
+  return createEmbeddedRunner().run({
+    bundlePath,
+    env: {},
+    tags: {},
+    summaryPath: join(bundlePath, '..', 'summary.json'),
+    ...request,
+  });
+}
+
+/** A summary metric's values, typed loosely for assertions. */
+export function values(result: RunResult, metric: string): Record<string, number> {
+  const entry = result.summary?.metrics[metric];
+  if (!entry) throw new Error(`metric ${metric} missing; have ${Object.keys(result.summary?.metrics ?? {}).join(', ')}`);
+  return entry.values as unknown as Record<string, number>;
+}

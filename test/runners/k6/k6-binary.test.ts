@@ -1,0 +1,122 @@
+/** The k6 binary runner against a stand-in executable that behaves like k6 at the process boundary. */
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../../harness/errors.ts';
+import { parseProgressLine } from '../../../harness/runners/k6/progress.ts';
+import { compareVersions, parseK6Version } from '../../../harness/runners/k6/version.ts';
+import { createK6Runner, findK6, requireK6 } from '../../../harness/runners/k6-binary.ts';
+import type { RunProgress, RunRequest } from '../../../harness/runners/runner.ts';
+import { selectRunner } from '../../../harness/runners/select.ts';
+import { createStandIn, type StandIn } from './stand-in.ts';
+
+describe('k6 binary runner', function () {
+  this.timeout(20_000);
+  let k6: StandIn;
+  before(() => {
+    k6 = createStandIn();
+  });
+  after(() => k6.remove());
+
+  const request = (overrides: Partial<RunRequest> = {}): RunRequest => ({
+    bundlePath: '/bundles/unstable-endpoint.js',
+    env: { RATE: '50' },
+    tags: { stage: 'baseline', vantage: 'in-mesh' },
+    summaryPath: join(k6.dir, 'summary.json'),
+    ...overrides,
+  });
+
+  it('parses versions and progress lines', () => {
+    expect(parseK6Version('k6 v0.49.0 (go1.21.6, linux/amd64)')).to.equal('v0.49.0');
+    expect(parseK6Version('k6 v1.2.3 (commit/abc, go1.24, linux/amd64)\nExtensions: ...')).to.equal('v1.2.3');
+    expect(parseK6Version('hello')).to.equal(undefined);
+    expect(compareVersions('v0.48.9', '0.49.0')).to.be.lessThan(0);
+    expect(compareVersions('v1.0.0', '0.49.0')).to.be.greaterThan(0);
+    expect(parseProgressLine('running (1h02m05.2s), 020/200 VUs, 250 complete and 3 interrupted iterations')).to.deep.equal({
+      elapsedMs: 3_725_200,
+      requests: 250,
+      failed: 0,
+      vus: 20,
+    });
+  });
+
+  it('finds k6 on PATH or through K6_BIN, and refuses what is missing or too old', async () => {
+    expect(await findK6({ PATH: k6.dir })).to.deep.equal({ binary: k6.binary, version: 'v0.49.0' });
+    expect(await findK6({ PATH: '/nonexistent', K6_BIN: k6.binary })).to.deep.equal({ binary: k6.binary, version: 'v0.49.0' });
+    expect(await findK6({ PATH: '/nonexistent' })).to.equal(undefined);
+    const missing = await requireK6({ PATH: '/nonexistent' }).catch((e) => e);
+    expect(missing).to.be.instanceOf(UserError).and.include({ code: 'K6_NOT_FOUND' });
+    expect(missing.fix).to.contain('--engine embedded');
+    const old = createStandIn('v0.48.0');
+    try {
+      const tooOld = await findK6({ PATH: old.dir }).catch((e) => e);
+      expect(tooOld).to.be.instanceOf(UserError).and.include({ code: 'K6_TOO_OLD' });
+      expect(tooOld.message).to.contain('v0.48.0');
+    } finally {
+      old.remove();
+    }
+  });
+
+  it('selects k6 when found and the embedded runtime otherwise', async () => {
+    expect((await selectRunner('auto', { PATH: k6.dir })).name).to.equal('k6');
+    expect((await selectRunner('auto', { PATH: '/nonexistent' })).name).to.equal('embedded');
+    expect((await selectRunner('embedded', { PATH: k6.dir })).name).to.equal('embedded');
+    const error = await selectRunner('k6', { PATH: '/nonexistent' }).catch((e) => e);
+    expect(error).to.include({ code: 'K6_NOT_FOUND' });
+  });
+
+  it('passes -e, --tag, SUMMARY_PATH and HTTP_PROXY, streams progress and reads the summary', async () => {
+    const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0' });
+    expect(await runner.version()).to.equal('v0.49.0');
+    const progress: RunProgress[] = [];
+    const result = await runner.run(request({ httpProxy: 'http://127.0.0.1:15001', onProgress: (p) => progress.push(p) }));
+    expect(result).to.include({ outcome: 'ok', exitCode: 0 });
+    expect(result.engine).to.deep.equal({ name: 'k6', version: 'v0.49.0' });
+    expect(result.summary?.root_group.id).to.equal('d41d8cd98f00b204e9800998ecf8427e');
+    const seen = k6.lastRun();
+    expect(seen.args).to.deep.equal([
+      'run',
+      '--no-usage-report',
+      '-e',
+      'RATE=50',
+      '-e',
+      `SUMMARY_PATH=${join(k6.dir, 'summary.json')}`,
+      '--tag',
+      'stage=baseline',
+      '--tag',
+      'vantage=in-mesh',
+      '/bundles/unstable-endpoint.js',
+    ]);
+    expect(seen.httpProxy).to.equal('http://127.0.0.1:15001');
+    expect(progress).to.deep.equal([{ elapsedMs: 1500, requests: 42, failed: 0, vus: 7 }]);
+  });
+
+  it('maps exit codes 99 and 107 and keeps the stderr tail', async () => {
+    const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0' });
+    const failed = await runner.run(request({ env: { EXIT_CODE: '99' } }));
+    expect(failed).to.include({ outcome: 'thresholds-failed', exitCode: 99 });
+    expect(failed.summary).to.not.equal(undefined);
+    const broken = await runner.run(request({ env: { EXIT_CODE: '107' } }));
+    expect(broken).to.include({ outcome: 'script-exception', exitCode: 107 });
+    expect(broken.summary).to.equal(undefined);
+    expect(broken.detail).to.contain('ReferenceError');
+  });
+
+  it('does not take a stale summary file for a new one', async () => {
+    const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0' });
+    await runner.run(request());
+    expect(existsSync(join(k6.dir, 'summary.json'))).to.equal(true);
+    const broken = await runner.run(request({ env: { EXIT_CODE: '107' } }));
+    expect(broken.summary).to.equal(undefined);
+  });
+
+  it('on abort sends SIGINT, lets k6 write its summary and reports 105', async () => {
+    const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const result = await runner.run(request({ env: { HANG: '1' }, signal: controller.signal }));
+    expect(result).to.include({ outcome: 'interrupted', exitCode: 105 });
+    expect(result.summary?.metrics.http_reqs.type).to.equal('counter');
+    expect(JSON.parse(readFileSync(join(k6.dir, 'summary.json'), 'utf8')).state).to.have.property('testRunDurationMs');
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * A stand-in for the k6 binary, behaving like k6 at the process boundary: `version`,
+ * `run` with -e/--tag, a summary file written the way the scenario's handleSummary
+ * writes it (to SUMMARY_PATH), a progress line, k6's exit codes, and SIGINT handling.
+ * Its behaviour is steered through -e variables: EXIT_CODE, HANG (wait for SIGINT).
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const FIXTURE = join(import.meta.dirname, '../../../../shared/fixtures/k6-0.49/handle-summary-data.json');
+
+export interface StandIn {
+  dir: string;
+  binary: string;
+  /** What the last `run` saw: its argv and the proxy/env variables. */
+  lastRun(): { args: string[]; httpProxy?: string; cwd: string };
+  remove(): void;
+}
+
+export function createStandIn(version = 'v0.49.0', name = 'k6'): StandIn {
+  const dir = mkdtempSync(join(tmpdir(), 'k6-stand-in-'));
+  const binary = join(dir, name);
+  const record = join(dir, 'last-run.json');
+  const summary = JSON.stringify(JSON.parse(readFileSync(FIXTURE, 'utf8')));
+  writeFileSync(
+    binary,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+if (args[0] === 'version') {
+  console.log('k6 ${version} (go1.21.6, linux/amd64)');
+  process.exit(0);
+}
+if (args[0] !== 'run') { console.error('unknown command ' + args[0]); process.exit(255); }
+const env = {};
+for (let i = 1; i < args.length; i++) if (args[i] === '-e') { const [k, ...v] = args[++i].split('='); env[k] = v.join('='); }
+fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args, httpProxy: process.env.HTTP_PROXY, cwd: process.cwd() }));
+const finish = (code) => {
+  if (env.SUMMARY_PATH) fs.writeFileSync(env.SUMMARY_PATH, ${JSON.stringify(summary)});
+  process.exit(code);
+};
+console.error('running (00m01.5s), 07/07 VUs, 42 complete and 0 interrupted iterations');
+if (env.HANG) {
+  process.on('SIGINT', () => finish(105));
+  setInterval(() => {}, 1000);
+} else if (env.EXIT_CODE === '107') {
+  console.error('ERRO[0000] ReferenceError: x is not defined');
+  process.exit(107);
+} else {
+  finish(Number(env.EXIT_CODE ?? 0));
+}
+`,
+  );
+  chmodSync(binary, 0o755);
+  return {
+    dir,
+    binary,
+    lastRun: () => JSON.parse(readFileSync(record, 'utf8')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
