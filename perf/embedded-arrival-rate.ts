@@ -33,7 +33,7 @@ try {
   const expected = rate * durationS;
   const started = iterations + dropped;
   const deviation = Math.abs(started - expected) / expected;
-  const vusMax = (metrics.vus_max?.values as { value: number }).value;
+  const vusMax = (metrics.vus_max?.values as { value: number } | undefined)?.value ?? 0;
   console.log(`asked ${expected} iterations (${rate}/s x ${durationS}s); completed ${iterations}, dropped ${dropped}, vus_max ${vusMax}`);
   console.log(`started within ${(deviation * 100).toFixed(2)}% of the schedule; completed rate ${(iterations / durationS).toFixed(0)}/s`);
   const ok = deviation <= 0.01 && dropped === 0 && iterations >= expected * 0.99;

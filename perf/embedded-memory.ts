@@ -41,7 +41,7 @@ try {
   const result = await createEmbeddedRunner().run({ bundlePath: script.path, env: {}, tags: {}, summaryPath: `${script.path}.summary.json` });
   clearInterval(sampler);
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(3);
-  const reqs = (result.summary?.metrics.http_reqs.values as { count: number }).count;
+  const reqs = (result.summary?.metrics.http_reqs?.values as { count: number } | undefined)?.count ?? 0;
   console.log(`${VUS} VUs for ${durationS}s: ${reqs} requests, outcome ${result.outcome}${gc ? '' : ' (run with --expose-gc for steadier numbers)'}`);
   console.log(`heap growth ${mb(peak.heap - before.heap)} MB, RSS growth ${mb(peak.rss - before.rss)} MB`);
   const perVu = Math.max(peak.heap - before.heap, peak.rss - before.rss) / VUS;

@@ -11,7 +11,7 @@ import { type Endpoint, expandHost, type MeshService } from './topology.ts';
 
 /** Istio's "unlimited" for every connection-pool field. */
 export const UNLIMITED = 2 ** 32 - 1;
-const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
 
 export interface PoolLimits {
   maxConnections: number;

@@ -90,6 +90,11 @@ class RemoteLocalMesh implements LocalMesh {
     return this.addresses.clientProxyUrl;
   }
 
+  /** Replica name → the app's own address, bypassing every proxy (diagnostics and benchmarks). */
+  get appUrls(): Record<string, string> {
+    return { ...this.addresses.appUrls };
+  }
+
   /** The child's pid, for diagnostics and for tests that check nothing outlives `stop()`. */
   get pid(): number | undefined {
     return this.child.pid;
@@ -152,7 +157,8 @@ class RemoteLocalMesh implements LocalMesh {
   }
 }
 
-export type LocalMeshHandle = LocalMesh & { readonly pid: number | undefined };
+/** The LocalMesh contract plus local-only diagnostics. */
+export type LocalMeshHandle = LocalMesh & { readonly pid: number | undefined; readonly appUrls: Record<string, string> };
 
 export async function startLocalMesh(options: LocalMeshOptions): Promise<LocalMeshHandle> {
   const entry = fileURLToPath(new URL('./mesh-process.ts', import.meta.url));

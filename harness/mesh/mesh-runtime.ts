@@ -12,9 +12,9 @@ import type { AccessLogEntry, LocalMeshOptions } from './api.ts';
 import { CertificateAuthority } from './certificates.ts';
 import { checkMeshConfig } from './config-check.ts';
 import { ExternalBalancer } from './external-balancer.ts';
-import { OutboundProxy } from './outbound-proxy.ts';
-import { type EffectiveMtlsMode, ROOT_NAMESPACE, resolveMtlsMode } from './peer-authentication.ts';
-import type { MeshSnapshot, ProxyContext } from './proxy-context.ts';
+import { OutboundHost } from './outbound-host.ts';
+import { ROOT_NAMESPACE } from './peer-authentication.ts';
+import { createSnapshot, type ProxyContext } from './proxy-context.ts';
 import { streamFor } from './random.ts';
 import { RouteTable } from './route-table.ts';
 import { SampleApp } from './sample-app.ts';
@@ -32,6 +32,8 @@ export interface MeshAddresses {
   gatewayUrl: string;
   /** `<namespace>/<workload>` → plaintext URL of the workload's "LoadBalancer". */
   externalUrls: Record<string, string>;
+  /** Replica name (`appflaky-0.retryns`) → the app itself, bypassing every proxy (diagnostics, benchmarks). */
+  appUrls: Record<string, string>;
 }
 
 interface Replica {
@@ -62,8 +64,8 @@ export class MeshRuntime {
   private readonly accessLog = new AccessLog();
   private readonly replicas: Replica[] = [];
   private readonly balancers = new Map<string, ExternalBalancer>();
-  private clientProxy!: OutboundProxy;
-  private gateway!: OutboundProxy;
+  /** Client sidecar and ingress gateway, in their own worker thread. */
+  private outbound?: OutboundHost;
   private stopped = false;
 
   private constructor(private readonly options: LocalMeshOptions) {}
@@ -126,47 +128,52 @@ export class MeshRuntime {
       this.balancers.set(key, balancer);
     }
     const client = this.options.client ?? { namespace: workloads[0].namespace, serviceAccount: 'bench-client' };
-    this.clientProxy = new OutboundProxy({ name: CLIENT_PROXY_NAME, kind: 'sidecar', namespace: client.namespace, certificate: ca.issue(client), context });
-    await this.clientProxy.start();
-    this.gateway = new OutboundProxy({
-      name: GATEWAY_PROXY_NAME,
-      kind: 'gateway',
-      namespace: ROOT_NAMESPACE,
-      certificate: ca.issue({ namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account' }),
-      context,
+    this.outbound = new OutboundHost({
+      seed,
+      profile: this.options.profile,
+      ca: ca.caPem,
+      services,
+      proxies: [
+        { name: CLIENT_PROXY_NAME, kind: 'sidecar', namespace: client.namespace, certificate: ca.issue(client) },
+        {
+          name: GATEWAY_PROXY_NAME,
+          kind: 'gateway',
+          namespace: ROOT_NAMESPACE,
+          certificate: ca.issue({ namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account' }),
+        },
+      ],
     });
-    await this.gateway.start();
+    await this.outbound.start();
     this.push(EMPTY_CONFIG);
   }
 
   addresses(): MeshAddresses {
     const externalUrls: Record<string, string> = {};
     for (const [key, balancer] of this.balancers) externalUrls[key] = `http://127.0.0.1:${balancer.port}`;
-    return { clientProxyUrl: `http://127.0.0.1:${this.clientProxy.port}`, gatewayUrl: `http://127.0.0.1:${this.gateway.port}`, externalUrls };
+    const appUrls: Record<string, string> = {};
+    for (const replica of this.replicas) appUrls[replica.app.name] = `http://127.0.0.1:${replica.app.port}`;
+    const ports = this.outbound?.ports ?? {};
+    return { clientProxyUrl: `http://127.0.0.1:${ports[CLIENT_PROXY_NAME]}`, gatewayUrl: `http://127.0.0.1:${ports[GATEWAY_PROXY_NAME]}`, externalUrls, appUrls };
   }
 
-  private proxies(): (OutboundProxy | ServerSidecar)[] {
-    const sidecars = this.replicas.flatMap((r) => (r.sidecar ? [r.sidecar] : []));
-    return [this.clientProxy, this.gateway, ...sidecars];
+  private sidecars(): ServerSidecar[] {
+    return this.replicas.flatMap((r) => (r.sidecar ? [r.sidecar] : []));
   }
 
   private push(config: IstioConfig): number {
     const version = ++this.version;
-    const modes = new Map<string, EffectiveMtlsMode>();
-    const snapshot: MeshSnapshot = {
-      version,
-      config,
-      serverMode: (endpoint) => {
-        let mode = modes.get(endpoint.id);
-        if (mode === undefined) {
-          mode = resolveMtlsMode(config.peerAuthentications, { namespace: endpoint.workload.namespace, labels: endpoint.labels, port: endpoint.workload.targetPort });
-          modes.set(endpoint.id, mode);
-        }
-        return mode;
-      },
-    };
-    for (const proxy of this.proxies()) proxy.update(snapshot);
+    const snapshot = createSnapshot(version, config);
+    for (const sidecar of this.sidecars()) sidecar.update(snapshot);
+    // Acknowledged through `served()`; a failed worker shows up there as well.
+    this.outbound?.update(version, config).catch(() => undefined);
     return version;
+  }
+
+  /** Version each proxy serves, by proxy name. */
+  private async served(): Promise<Record<string, number>> {
+    const out: Record<string, number> = this.outbound ? await this.outbound.served() : {};
+    for (const sidecar of this.sidecars()) out[sidecar.name] = sidecar.servedVersion;
+    return out;
   }
 
   applyConfig(config: IstioConfig, behaviour: Record<string, Partial<AppBehaviour>> = {}): number {
@@ -185,12 +192,13 @@ export class MeshRuntime {
   async waitForVersion(version: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const lagging = this.proxies().filter((p) => p.servedVersion < version);
+      const served = await this.served();
+      const lagging = Object.entries(served).filter(([, v]) => v < version);
       if (lagging.length === 0) return;
       if (Date.now() >= deadline) {
         throw new UserError({
           code: 'MESH_PROPAGATION_TIMEOUT',
-          message: `config version ${version} did not reach ${lagging.map((p) => `${p.name} (serves ${p.servedVersion})`).join(', ')} within ${timeoutMs} ms`,
+          message: `config version ${version} did not reach ${lagging.map(([name, v]) => `${name} (serves ${v})`).join(', ')} within ${timeoutMs} ms`,
           fix: version > this.version ? `version ${version} was never applied; the latest is ${this.version}` : 'raise the propagation timeout, or check that the mesh process is not overloaded',
         });
       }
@@ -198,28 +206,30 @@ export class MeshRuntime {
     }
   }
 
-  stats(): Record<string, Record<string, number>> {
-    const out: Record<string, Record<string, number>> = {};
-    for (const proxy of this.proxies()) out[proxy.name] = proxy.stats.snapshot();
+  async stats(): Promise<Record<string, Record<string, number>>> {
+    const out: Record<string, Record<string, number>> = this.outbound ? await this.outbound.stats() : {};
+    for (const sidecar of this.sidecars()) out[sidecar.name] = sidecar.stats.snapshot();
     for (const replica of this.replicas) out[`${replica.app.name}/app`] = replica.app.stats.snapshot();
     return out;
   }
 
-  resetStats(): void {
-    for (const proxy of this.proxies()) proxy.stats.reset();
+  async resetStats(): Promise<void> {
+    await this.outbound?.resetStats();
+    for (const sidecar of this.sidecars()) sidecar.stats.reset();
     for (const replica of this.replicas) replica.app.stats.reset();
   }
 
-  drainAccessLog(): AccessLogEntry[] {
-    return this.accessLog.drain();
+  /** Entries of every proxy, in time order. */
+  async drainAccessLog(): Promise<AccessLogEntry[]> {
+    const outbound = this.outbound ? await this.outbound.drainAccessLog() : [];
+    return [...outbound, ...this.accessLog.drain()].sort((a, b) => a.time.localeCompare(b.time));
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const closing: Promise<void>[] = [];
-    if (this.clientProxy) closing.push(this.clientProxy.stop());
-    if (this.gateway) closing.push(this.gateway.stop());
+    if (this.outbound) closing.push(this.outbound.stop());
     for (const balancer of this.balancers.values()) closing.push(balancer.stop());
     for (const replica of this.replicas) {
       if (replica.sidecar) closing.push(replica.sidecar.stop());

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { Cancellation } from './cancellation.ts';
 import type { IssuedCertificate } from './certificates.ts';
 import { type ClusterPolicy, resolveClusterPolicy } from './destination-policy.ts';
 import { decideAbort, decideDelay, FAULT_ABORT_BODY } from './fault-injection.ts';
@@ -201,9 +202,9 @@ export class OutboundProxy {
       log(503, [...flags, 'NC'], 0, { upstreamCluster: target.clusterName });
       return;
     }
-    const controller = new AbortController();
+    const cancellation = new Cancellation();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) cancellation.abort();
     });
     const headers = forwardableHeaders(req.headers);
     headers.host = authority;
@@ -217,7 +218,7 @@ export class OutboundProxy {
       request: { method, path, headers, body },
       random: this.backoffRandom,
       stats,
-      signal: controller.signal,
+      signal: cancellation,
       attemptCountHeader: true,
     });
     const upstream = { upstreamHost: result.endpoint?.id, upstreamCluster: target.clusterName };

@@ -4,7 +4,7 @@
  */
 import type { IstioConfig, MeshProfile } from '../istio/types.ts';
 import type { AccessLog } from './access-log.ts';
-import type { EffectiveMtlsMode } from './peer-authentication.ts';
+import { type EffectiveMtlsMode, resolveMtlsMode } from './peer-authentication.ts';
 import type { RouteTable } from './route-table.ts';
 import type { Endpoint, MeshTopology } from './topology.ts';
 
@@ -23,4 +23,21 @@ export interface ProxyContext {
   ca: string;
   accessLog: AccessLog;
   routeTable(snapshot: MeshSnapshot, gateways: string[], namespace: string): RouteTable;
+}
+
+/** A snapshot of `config`; each endpoint's server mode is resolved once, on first use. */
+export function createSnapshot(version: number, config: IstioConfig): MeshSnapshot {
+  const modes = new Map<string, EffectiveMtlsMode>();
+  return {
+    version,
+    config,
+    serverMode: (endpoint) => {
+      let mode = modes.get(endpoint.id);
+      if (mode === undefined) {
+        mode = resolveMtlsMode(config.peerAuthentications, { namespace: endpoint.workload.namespace, labels: endpoint.labels, port: endpoint.workload.targetPort });
+        modes.set(endpoint.id, mode);
+      }
+      return mode;
+    },
+  };
 }

@@ -5,12 +5,14 @@
  * feedback, and what the caller gets once tries are exhausted.
  */
 import type http from 'node:http';
+import type { Cancellation } from './cancellation.ts';
 import type { Random } from './random.ts';
 import { type AttemptOutcome, backoffMs, isRetriable, type RetryPolicy } from './retry-policy.ts';
 import { countResponseCode, type ProxyStats } from './stats.ts';
 import type { Endpoint } from './topology.ts';
 import { type AttemptHandle, type AttemptResult, startAttempt, type UpstreamRequest } from './upstream-attempt.ts';
 import type { UpstreamCluster } from './upstream-cluster.ts';
+import type { Lease } from './upstream-pool.ts';
 
 export const UPSTREAM_TIMEOUT_BODY = 'upstream request timeout';
 export const NO_HEALTHY_UPSTREAM_BODY = 'no healthy upstream';
@@ -25,7 +27,7 @@ export interface ForwardOptions {
   random: Random;
   stats: ProxyStats;
   /** Aborted when the downstream goes away: stop trying. */
-  signal: AbortSignal;
+  signal: Cancellation;
   /** Set `x-envoy-attempt-count` on each try (Istio does on outbound routes, not inbound). */
   attemptCountHeader: boolean;
 }
@@ -58,24 +60,49 @@ function outlierStatus(outcome: AttemptOutcome): number {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: Cancellation): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) {
       resolve();
       return;
     }
     const timer = setTimeout(done, ms);
+    const off = signal.subscribe(done);
     function done() {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      off();
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The lease, or undefined when the route timer expires or the downstream leaves first. Clears its timer either way. */
+function waitForLease(lease: Promise<Lease>, timeLeftMs: number | undefined, signal: Cancellation): Promise<Lease | undefined> {
+  if (timeLeftMs === undefined && !signal.aborted) {
+    // Common case (no route timeout): only a downstream disconnect can cut the wait short.
+    return new Promise((resolve) => {
+      const off = signal.subscribe(() => resolve(undefined));
+      lease.then((granted) => {
+        off();
+        resolve(granted);
+      });
+    });
+  }
+  return new Promise((resolve) => {
+    const finish = (value: Lease | undefined) => {
+      clearTimeout(timer);
+      off();
+      resolve(value);
+    };
+    const timer = setTimeout(() => finish(undefined), Math.max(0, timeLeftMs ?? 0));
+    const off = signal.subscribe(() => finish(undefined));
+    if (signal.aborted) finish(undefined);
+    lease.then(finish);
   });
 }
 
 /** Runs one try under the per-try timer and what is left of the route timer. */
-function runTry(handle: AttemptHandle, perTryMs: number | undefined, routeLeftMs: number | undefined, signal: AbortSignal): Promise<TryResult> {
+function runTry(handle: AttemptHandle, perTryMs: number | undefined, routeLeftMs: number | undefined, signal: Cancellation): Promise<TryResult> {
   return new Promise((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     let settled = false;
@@ -83,12 +110,11 @@ function runTry(handle: AttemptHandle, perTryMs: number | undefined, routeLeftMs
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
-      signal.removeEventListener('abort', onAbort);
+      off();
       if (abort) handle.abort();
       resolve(result);
     };
-    const onAbort = () => finish({ outcome: { kind: 'downstream-gone' } }, true);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const off = signal.subscribe(() => finish({ outcome: { kind: 'downstream-gone' } }, true));
     // The route timer wins a tie: Envoy reports the whole request as timed out.
     if (routeLeftMs !== undefined) timers.push(setTimeout(() => finish({ outcome: { kind: 'route-timeout' } }, true), Math.max(0, routeLeftMs)));
     if (perTryMs !== undefined) {
@@ -128,8 +154,7 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
         stats.inc(`${prefix}upstream_rq_pending_overflow`);
         return { local: { status: 503, body: OVERFLOW_BODY, headers: { 'x-envoy-overloaded': 'true' } }, flags: ['UO'], attempts: attempt - 1, endpoint };
       }
-      const left = timeLeft();
-      const lease = await Promise.race([acquisition.lease, sleep(left ?? 2 ** 31 - 1, signal).then(() => undefined)]);
+      const lease = await waitForLease(acquisition.lease, timeLeft(), signal);
       if (!lease) {
         acquisition.cancel();
         if (signal.aborted) return { local: { status: 0, body: '' }, flags: ['DC'], attempts: attempt - 1, endpoint };

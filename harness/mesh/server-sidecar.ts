@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
+import { Cancellation } from './cancellation.ts';
 import type { IssuedCertificate } from './certificates.ts';
 import { spiffeIdFromSubjectAltName } from './certificates.ts';
 import { resolvePoolLimits } from './destination-policy.ts';
@@ -169,9 +170,9 @@ export class ServerSidecar {
     delete headers['x-forwarded-client-cert'];
     if (peer?.id) headers['x-forwarded-client-cert'] = `By=${this.options.certificate.spiffeId};Hash=${peer.hash};Subject="";URI=${peer.id}`;
     headers['content-length'] = String(body.length);
-    const controller = new AbortController();
+    const cancellation = new Cancellation();
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) cancellation.abort();
     });
     const result = await forward({
       cluster: this.app,
@@ -179,7 +180,7 @@ export class ServerSidecar {
       request: { method, path, headers, body },
       random: this.backoffRandom,
       stats,
-      signal: controller.signal,
+      signal: cancellation,
       attemptCountHeader: false,
     });
     if (result.response) {

@@ -61,7 +61,7 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
   };
   const req = lease.request({ method: request.method, path: request.path, headers: request.headers });
   req.on('socket', (socket) => {
-    socket.setNoDelay(true);
+    if (!req.reusedSocket) socket.setNoDelay(true);
     const tls = (socket as TLSSocket).encrypted === true;
     if (req.reusedSocket || (!socket.connecting && (!tls || (socket as TLSSocket).authorized))) onConnected();
     else socket.once(tls ? 'secureConnect' : 'connect', onConnected);

@@ -13,7 +13,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { spiffeIdFromSubjectAltName } from './certificates.ts';
-import type { PoolLimits } from './destination-policy.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, type PoolLimits } from './destination-policy.ts';
 import type { ProxyStats } from './stats.ts';
 import type { Endpoint } from './topology.ts';
 
@@ -58,7 +58,13 @@ type KeepAliveHook = { keepSocketAlive(socket: Duplex): boolean };
 
 function createAgent(limits: PoolLimits, tls: boolean, isRetired: () => boolean): http.Agent {
   const uses = new WeakMap<Duplex, number>();
-  const options = { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 1024, timeout: limits.idleTimeoutMs };
+  // An idle timer is armed per request, so only when the rule sets one (the 1 h default is left to the OS).
+  const options = {
+    keepAlive: true,
+    maxSockets: Number.POSITIVE_INFINITY,
+    maxFreeSockets: 1024,
+    ...(limits.idleTimeoutMs !== DEFAULT_IDLE_TIMEOUT_MS && { timeout: limits.idleTimeoutMs }),
+  };
   // No TLS session resumption: every connection does a full mutual handshake, so the server
   // always sees (and verifies) the client certificate.
   const agent = tls ? new https.Agent({ ...options, maxCachedSessions: 0 }) : new http.Agent(options);

@@ -28,6 +28,8 @@ export class Vu {
   group: GroupNode;
   /** Tags on every sample this VU emits, but group (added per sample). */
   tags: Tags;
+  /** Request tag sets built from `tags`, reused across requests (see modules/http.ts). */
+  readonly tagCache = new Map<string, Tags>();
   /** Tags set by the script through exec.vu.tags. */
   readonly scriptTags: Tags = {};
   responseCallback: ResponseCallback = null;
@@ -61,6 +63,7 @@ export class Vu {
 
   refreshTags(): void {
     this.tags = this.baseTags();
+    this.tagCache.clear();
   }
 
   /** Sample tags with the current group, plus extra ones (request or metric tags). */

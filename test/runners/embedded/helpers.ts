@@ -60,8 +60,9 @@ export class TempDir {
   }
 }
 
-export async function runScript(bundlePath: string, request: Partial<RunRequest> = {}): Promise<RunResult> {
-  return createEmbeddedRunner().run({
+/** Runs on the test's thread (fast to start); worker.test.ts covers the worker-thread mode. */
+export async function runScript(bundlePath: string, request: Partial<RunRequest> = {}, worker = false): Promise<RunResult> {
+  return createEmbeddedRunner({ worker }).run({
     bundlePath,
     env: {},
     tags: {},

@@ -67,7 +67,10 @@ class Exchange implements ConnectionEvents {
 
   start(): void {
     const { request } = this;
-    if (request.interrupt.aborted) return this.interrupted();
+    if (request.interrupt.aborted) {
+      this.interrupted();
+      return;
+    }
     request.interrupt.addEventListener('abort', this.onInterrupt, { once: true });
     this.timer = setTimeout(() => this.timedOut(), request.timeoutMs);
     this.connection.handler = this;
@@ -88,15 +91,15 @@ class Exchange implements ConnectionEvents {
 
   onEnd(): void {
     if (this.settled) return;
-    if (this.parser.end()) return this.complete();
-    if (this.retryable()) return this.retry();
-    this.fail({ code: 1000, message: this.bytesReceived === 0 ? 'EOF' : 'unexpected EOF' });
+    if (this.parser.end()) this.complete();
+    else if (this.retryable()) this.retry();
+    else this.fail({ code: 1000, message: this.bytesReceived === 0 ? 'EOF' : 'unexpected EOF' });
   }
 
   onError(error: NodeJS.ErrnoException): void {
     if (this.settled) return;
-    if (error.code === 'ECONNRESET' && this.retryable()) return this.retry();
-    this.fail(classifyNetworkError(error));
+    if (error.code === 'ECONNRESET' && this.retryable()) this.retry();
+    else this.fail(classifyNetworkError(error));
   }
 
   private connected(): void {

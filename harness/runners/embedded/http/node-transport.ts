@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { classifyNetworkError, DIAL_TIMEOUT, type K6NetworkError, REQUEST_TIMEOUT } from './error-codes.ts';
-import { type Timings, type TransportRequest, type TransportResponse } from './transport.ts';
+import type { Timings, TransportRequest, TransportResponse } from './transport.ts';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 

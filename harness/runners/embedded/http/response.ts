@@ -5,8 +5,28 @@ import { canonicalHeaderName, type Timings, type TransportResponse } from './tra
 export interface RequestInfo {
   method: string;
   url: string;
-  headers: Record<string, string[]>;
-  body: string;
+  /** Lower-case names as sent. */
+  rawHeaders: Record<string, string>;
+  body: Buffer | undefined;
+}
+
+/** k6's `res.request`: headers as canonical name → [values], body as text; built on first read. */
+class K6Request {
+  constructor(private readonly info: RequestInfo) {}
+  get method(): string {
+    return this.info.method;
+  }
+  get url(): string {
+    return this.info.url;
+  }
+  get headers(): Record<string, string[]> {
+    const headers: Record<string, string[]> = {};
+    for (const name in this.info.rawHeaders) headers[canonicalHeaderName(name)] = [this.info.rawHeaders[name]];
+    return headers;
+  }
+  get body(): string {
+    return this.info.body ? this.info.body.toString('utf8') : '';
+  }
 }
 
 export class K6Response {
@@ -20,7 +40,7 @@ export class K6Response {
   readonly url: string;
   readonly remote_ip: string;
   readonly remote_port: number;
-  readonly request: RequestInfo;
+  private readonly requestInfo: RequestInfo;
   readonly cookies: Record<string, unknown[]> = {};
   readonly tls_version = '';
   readonly tls_cipher_suite = '';
@@ -39,10 +59,14 @@ export class K6Response {
     this.url = options.url;
     this.remote_ip = raw.remoteIp;
     this.remote_port = raw.remotePort;
-    this.request = options.request;
+    this.requestInfo = options.request;
   }
 
   private readonly rawHeaders: Record<string, string>;
+
+  get request(): K6Request {
+    return new K6Request(this.requestInfo);
+  }
   private canonicalHeaders?: Record<string, string>;
 
   /** Response headers in Go's canonical form (`Content-Type`), as k6 scripts see them. */

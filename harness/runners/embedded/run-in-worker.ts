@@ -1,0 +1,34 @@
+/** Runs an embedded k6 run on a worker thread, relaying progress, abort and the result. */
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../../errors.ts';
+import type { RunRequest, RunResult } from '../runner.ts';
+import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';
+
+export function runInWorker(request: RunRequest, version: string): Promise<RunResult> {
+  const { signal, onProgress, ...plain } = request;
+  const input: WorkerInput = { request: plain, version };
+  // No inherited execArgv: loader flags like `--import=tsx` resolve against the cwd, which
+  // a run may not share with the harness; worker-entry.mjs registers the loader itself.
+  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input, execArgv: [] });
+  return new Promise<RunResult>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    const finish = (action: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      action();
+      void worker.terminate();
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'progress') onProgress?.(message.progress);
+      else if (message.type === 'result') finish(() => resolve(message.result));
+      else if (message.type === 'user-error') finish(() => reject(new UserError(message.details)));
+      else finish(() => reject(new Error(`embedded runtime worker failed: ${message.message}`)));
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`embedded runtime worker exited with code ${code} before finishing`))));
+  });
+}

@@ -1,0 +1,10 @@
+import autocannon from 'autocannon';
+import { startLocalMesh } from '/work/main/harness/mesh/index.ts';
+import { workload } from '/work/main/test/mesh/helpers.ts';
+const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', workloads: [workload()] });
+await mesh.waitForVersion(await mesh.applyConfig({ virtualServices: [], destinationRules: [], peerAuthentications: [], gateways: [] }), 5000);
+const target = process.argv[2] ?? 'mesh';
+const opts = target === 'mesh' ? { url: mesh.clientProxyUrl, path: 'http://appflaky.retryns.svc.cluster.local/unstable-endpoint' } : { url: mesh.externalUrl('appflaky','retryns'), path: '/x' };
+const r = await autocannon({ url: opts.url, connections: 32, duration: 5, requests: [{ method: 'GET', path: opts.path }] } as any);
+console.log(target, r.requests.average, 'req/s', 'p50', (r.latency as any).p50, 'p99', r.latency.p99, 'non2xx', r.non2xx);
+await mesh.stop();

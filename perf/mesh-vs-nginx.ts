@@ -1,0 +1,204 @@
+/**
+ * How much the local mesh's sidecars cost compared with nginx as a reverse proxy, on the
+ * same sample app (latency 0, always 200):
+ *   1. latency at a fixed 1000 req/s (p50/p99): app alone, one nginx hop, the external
+ *      path (TCP balancer → server sidecar → app), the in-mesh path (client sidecar →
+ *      mTLS → server sidecar → app); per-sidecar-hop overhead = (mesh − app) / 2;
+ *   2. max throughput: app alone, two nginx hops, the in-mesh path.
+ * Targets: per-hop p50 overhead within 2× nginx's; mesh throughput ≥ 0.5× two nginx hops.
+ * Needs nginx (Debian: `apt-get install -y nginx-light`). Env: MESH_BENCH_SECONDS (default 8).
+ * Everything binds to 127.0.0.1; every run is bounded by its duration.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { startLocalMesh } from '../harness/mesh/index.ts';
+import type { WorkloadSpec } from '../harness/plan/types.ts';
+
+const SECONDS = Number(process.env.MESH_BENCH_SECONDS ?? 8);
+const RATE = 1000;
+const CONNECTIONS_FIXED_RATE = 20;
+const CONNECTIONS_MAX = 64;
+const IN_CLUSTER_URL = 'http://appflaky.retryns.svc.cluster.local/unstable-endpoint';
+
+const workload: WorkloadSpec = {
+  name: 'appflaky',
+  namespace: 'retryns',
+  serviceAccount: 'appflaky',
+  labels: { app: 'appflaky' },
+  replicas: 1,
+  servicePort: 80,
+  targetPort: 5000,
+  behaviour: { failureRate: 0, failureStatus: 500, latency: { kind: 'fixed', ms: 0 }, hangRate: 0, resetRate: 0 },
+  sidecar: true,
+  objects: [],
+  source: { file: 'perf/mesh-vs-nginx.ts' },
+};
+
+interface Measured {
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** nginx as a chain of reverse proxies, each a server block on its own port; the last one proxies to `upstreamPort`. */
+async function startNginxChain(hops: number, upstreamPort: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-bench-nginx-'));
+  const ports = await Promise.all(Array.from({ length: hops }, freePort));
+  const servers = ports.map((port, i) => {
+    const next = i + 1 < hops ? ports[i + 1] : upstreamPort;
+    return `
+    upstream hop${i} { server 127.0.0.1:${next}; keepalive 128; }
+    server {
+      listen 127.0.0.1:${port};
+      access_log off;
+      location / {
+        proxy_pass http://hop${i};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+      }
+    }`;
+  });
+  const conf = `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  keepalive_requests 100000;
+  ${servers.join('\n')}
+}
+`;
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child: ChildProcess = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot start nginx (${e.message}); install it: apt-get install -y nginx-light`))));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ready = await Promise.race([
+      spawnError,
+      new Promise<boolean>((resolve) => {
+        const s = net.connect({ host: '127.0.0.1', port: ports[0] }, () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once('error', () => resolve(false));
+      }),
+    ]);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('nginx did not start within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `http://127.0.0.1:${ports[0]}`,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGQUIT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The autocannon 8 options and result fields used here (its bundled types predate them). */
+interface CannonOptions {
+  url: string;
+  connections: number;
+  duration?: number;
+  amount?: number;
+  overallRate?: number;
+  requests: { method: string; path: string }[];
+}
+interface CannonResult {
+  latency: { p50: number; p99: number };
+  requests: { average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+const cannon = autocannon as unknown as (options: CannonOptions) => Promise<CannonResult>;
+
+async function measure(options: { url: string; path: string; rate?: number; connections: number }): Promise<Measured> {
+  const result = await cannon({
+    url: options.url,
+    connections: options.connections,
+    duration: SECONDS,
+    ...(options.rate && { overallRate: options.rate }),
+    requests: [{ method: 'GET', path: options.path }],
+  });
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+async function warmUp(url: string, path: string): Promise<void> {
+  await cannon({ url, connections: 8, amount: 2000, requests: [{ method: 'GET', path }] });
+}
+
+function row(name: string, m: Measured): string {
+  return `${name.padEnd(42)} p50 ${m.p50.toFixed(2).padStart(6)} ms  p99 ${m.p99.toFixed(2).padStart(6)} ms  ${m.rps.toFixed(0).padStart(6)} req/s  errors ${m.errors} non-2xx ${m.non2xx}`;
+}
+
+const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', workloads: [workload] });
+const cleanups: (() => Promise<void>)[] = [() => mesh.stop()];
+try {
+  await mesh.waitForVersion(await mesh.applyConfig({ virtualServices: [], destinationRules: [], peerAuthentications: [], gateways: [] }), 5000);
+  const appUrl = Object.values(mesh.appUrls)[0];
+  const appPort = Number(new URL(appUrl).port);
+  const nginx1 = await startNginxChain(1, appPort);
+  cleanups.push(nginx1.stop);
+  const nginx2 = await startNginxChain(2, appPort);
+  cleanups.push(nginx2.stop);
+  const external = mesh.externalUrl('appflaky', 'retryns');
+  const paths = {
+    app: { url: appUrl, path: '/unstable-endpoint' },
+    nginx1: { url: nginx1.url, path: '/unstable-endpoint' },
+    nginx2: { url: nginx2.url, path: '/unstable-endpoint' },
+    external: { url: external, path: '/unstable-endpoint' },
+    mesh: { url: mesh.clientProxyUrl, path: IN_CLUSTER_URL },
+  };
+  for (const p of Object.values(paths)) await warmUp(p.url, p.path);
+
+  console.log(`fixed ${RATE} req/s, ${CONNECTIONS_FIXED_RATE} connections, ${SECONDS} s each`);
+  const fixed: Record<string, Measured> = {};
+  for (const [name, p] of Object.entries(paths)) {
+    fixed[name] = await measure({ ...p, rate: RATE, connections: CONNECTIONS_FIXED_RATE });
+    console.log(row(name, fixed[name]));
+  }
+  const nginxHopP50 = fixed.nginx1.p50 - fixed.app.p50;
+  const meshHopP50 = (fixed.mesh.p50 - fixed.app.p50) / 2;
+  const nginxHopP99 = fixed.nginx1.p99 - fixed.app.p99;
+  const meshHopP99 = (fixed.mesh.p99 - fixed.app.p99) / 2;
+  console.log(`added per hop  p50: sidecar ${meshHopP50.toFixed(2)} ms vs nginx ${nginxHopP50.toFixed(2)} ms`);
+  console.log(`added per hop  p99: sidecar ${meshHopP99.toFixed(2)} ms vs nginx ${nginxHopP99.toFixed(2)} ms`);
+  // autocannon reports whole milliseconds, so a sub-millisecond nginx hop can show as 0: floor it at 0.5 ms for the ratio.
+  const hopRatio = meshHopP50 / Math.max(nginxHopP50, 0.5);
+  console.log(`per-hop p50 ratio sidecar/nginx: ${hopRatio.toFixed(2)} (target ≤ 2)`);
+
+  console.log(`\nmax throughput, ${CONNECTIONS_MAX} connections, ${SECONDS} s each`);
+  const max: Record<string, Measured> = {};
+  for (const name of ['app', 'nginx2', 'mesh'] as const) {
+    max[name] = await measure({ ...paths[name], connections: CONNECTIONS_MAX });
+    console.log(row(name, max[name]));
+  }
+  console.log(`mesh path / app alone:     ${(max.mesh.rps / max.app.rps).toFixed(2)}`);
+  console.log(`mesh path / two nginx hops: ${(max.mesh.rps / max.nginx2.rps).toFixed(2)} (target ≥ 0.5)`);
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => console.error(`cleanup failed: ${String(e)}`));
+}
