@@ -11,10 +11,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { startLocalMesh } from '../harness/mesh/index.ts';
 import type { WorkloadSpec } from '../harness/plan/types.ts';
 
@@ -118,7 +118,7 @@ http {
   };
 }
 
-/** The autocannon 8 options and result fields used here (its bundled types predate them). */
+/** The slice of autocannon 8 (which ships no types) this benchmark uses. */
 interface CannonOptions {
   url: string;
   connections: number;
@@ -134,7 +134,7 @@ interface CannonResult {
   timeouts: number;
   non2xx: number;
 }
-const cannon = autocannon as unknown as (options: CannonOptions) => Promise<CannonResult>;
+const cannon = createRequire(import.meta.url)('autocannon') as (options: CannonOptions) => Promise<CannonResult>;
 
 async function measure(options: { url: string; path: string; rate?: number; connections: number }): Promise<Measured> {
   const result = await cannon({

@@ -16,6 +16,13 @@ export interface LocalMeshOptions {
    * Default: service account `bench-client` in the first workload's namespace.
    */
   client?: { namespace: string; serviceAccount: string };
+  /**
+   * How the mesh process uses threads. `single` (default): every proxy and app on one
+   * event loop, the lowest latency per hop on a small machine, which keeps short per-try
+   * timeouts faithful. `per-role`: client sidecar + gateway, server sidecars, and apps on
+   * three threads, for more throughput where there are cores to spare.
+   */
+  threads?: 'single' | 'per-role';
 }
 
 /** One line of an Envoy-style access log. */

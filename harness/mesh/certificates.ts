@@ -4,10 +4,12 @@
  * issues them. Keys come from node:crypto (native, fast); node-forge builds and signs the
  * X.509 structures, which node:crypto cannot do.
  */
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
 export const TRUST_DOMAIN = 'cluster.local';
+/** Position of subjectPublicKeyInfo in a TBSCertificate (after version, serial, signature, issuer, validity, subject). */
+const SPKI_INDEX = 6;
 
 export interface WorkloadIdentity {
   namespace: string;
@@ -46,14 +48,21 @@ function validity(cert: forge.pki.Certificate): void {
   cert.validity.notAfter = new Date(now + 24 * 60 * 60 * 1000);
 }
 
+/** node-forge exports this at run time; its type definitions omit it. */
+interface ForgeTbs {
+  getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1;
+}
+
 export class CertificateAuthority {
   readonly caPem: string;
   private readonly caKey: forge.pki.rsa.PrivateKey;
+  private readonly caKeyPem: string;
   private readonly caCert: forge.pki.Certificate;
   private readonly issued = new Map<string, IssuedCertificate>();
 
   constructor() {
     const keys = rsaKeyPair();
+    this.caKeyPem = keys.privatePem;
     this.caKey = forge.pki.privateKeyFromPem(keys.privatePem) as forge.pki.rsa.PrivateKey;
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
@@ -77,9 +86,14 @@ export class CertificateAuthority {
     const id = spiffeId(identity);
     const existing = this.issued.get(id);
     if (existing) return existing;
-    const keys = rsaKeyPair();
+    // ECDSA P-256 leaf keys, as istiod issues by default: a TLS handshake signs with the
+    // leaf key, and an EC signature costs a fraction of an RSA-2048 one, which matters
+    // when per-try timeouts close connections and every retry opens a new one.
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+    // node-forge encodes only RSA keys: build the structure around the CA's key as a
+    // placeholder, then put the leaf's EC SubjectPublicKeyInfo in its place.
+    cert.publicKey = this.caCert.publicKey;
     cert.serialNumber = serialNumber();
     validity(cert);
     cert.setSubject([{ name: 'organizationName', value: TRUST_DOMAIN }]);
@@ -92,8 +106,23 @@ export class CertificateAuthority {
       { name: 'subjectAltName', critical: true, altNames: [{ type: 6, value: id }] },
       { name: 'authorityKeyIdentifier', keyIdentifier: this.caCert.generateSubjectKeyIdentifier().getBytes() },
     ]);
-    cert.sign(this.caKey, forge.md.sha256.create());
-    const leaf = { spiffeId: id, certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
+    cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+    const tbs = (forge.pki as unknown as ForgeTbs).getTBSCertificate(cert);
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    (tbs.value as forge.asn1.Asn1[])[SPKI_INDEX] = forge.asn1.fromDer(forge.util.createBuffer(spki.toString('binary')));
+    const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+    const signature = sign('sha256', tbsDer, this.caKeyPem);
+    const { asn1 } = forge;
+    const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      tbs,
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(forge.pki.oids.sha256WithRSAEncryption).getBytes()),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
+      ]),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${signature.toString('binary')}`),
+    ]);
+    const certPem = forge.pem.encode({ type: 'CERTIFICATE', body: asn1.toDer(certificate).getBytes() });
+    const leaf = { spiffeId: id, certPem, keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
     this.issued.set(id, leaf);
     return leaf;
   }

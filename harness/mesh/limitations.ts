@@ -4,6 +4,10 @@
  */
 import type { IstioConfig } from '../istio/types.ts';
 import type { LocalMeshOptions } from './api.ts';
+import { optionalDurationMs } from './duration.ts';
+
+/** Below this, the local proxies' own latency (Node, not Envoy) is a noticeable share of a timeout. */
+const SHORT_TIMEOUT_MS = 20;
 
 const ALWAYS = [
   'HTTP/1.1 between proxies (no HTTP/2): http2MaxRequests caps requests in flight, and refused-stream never fires.',
@@ -15,6 +19,13 @@ export function meshLimitations(options: Pick<LocalMeshOptions, 'workloads'>, co
   const out = [...ALWAYS];
   if (!config) return out;
   const routes = config.virtualServices.flatMap((vs) => vs.spec.http ?? []);
+  const timeouts = routes.flatMap((r) => [optionalDurationMs(r.retries?.perTryTimeout), optionalDurationMs(r.timeout)]).filter((ms): ms is number => ms !== undefined && ms > 0);
+  const shortest = Math.min(...timeouts);
+  if (shortest < SHORT_TIMEOUT_MS) {
+    out.push(
+      `A ${shortest} ms timeout is close to the local sidecars' own latency (about 1-3 ms per hop, more with GC pauses or a busy machine, where Envoy adds well under 1 ms): it fires more often here than on a cluster, and each per-try timeout closes its connection, which adds load.`,
+    );
+  }
   if (routes.some((r) => /cancelled|deadline-exceeded|internal|resource-exhausted|unavailable/.test(r.retries?.retryOn ?? ''))) {
     out.push('The sample apps speak plain HTTP, not gRPC: gRPC retry conditions in retryOn never match.');
   }

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import type { IstioConfig } from '../istio/types.ts';
 import type { AppBehaviour, WorkloadSpec } from '../plan/types.ts';
 import { AccessLog } from './access-log.ts';
+import { AppHost } from './app-host.ts';
 import type { AccessLogEntry, LocalMeshOptions } from './api.ts';
 import { CertificateAuthority } from './certificates.ts';
 import { checkMeshConfig } from './config-check.ts';
@@ -15,9 +16,7 @@ import { ExternalBalancer } from './external-balancer.ts';
 import { OutboundHost } from './outbound-host.ts';
 import { ROOT_NAMESPACE } from './peer-authentication.ts';
 import { createSnapshot, type ProxyContext } from './proxy-context.ts';
-import { streamFor } from './random.ts';
 import { RouteTable } from './route-table.ts';
-import { SampleApp } from './sample-app.ts';
 import { ServerSidecar } from './server-sidecar.ts';
 import { discoverServices } from './service-discovery.ts';
 import { type Endpoint, endpointFor, type MeshService, MeshTopology } from './topology.ts';
@@ -38,7 +37,9 @@ export interface MeshAddresses {
 
 interface Replica {
   workload: WorkloadSpec;
-  app: SampleApp;
+  /** Pod-like name; the app's name in the app worker. */
+  name: string;
+  appPort: number;
   sidecar?: ServerSidecar;
 }
 
@@ -66,9 +67,15 @@ export class MeshRuntime {
   private readonly balancers = new Map<string, ExternalBalancer>();
   /** Client sidecar and ingress gateway, in their own worker thread. */
   private outbound?: OutboundHost;
+  /** The sample apps, in their own worker thread. */
+  private apps?: AppHost;
   private stopped = false;
+  /** Outbound proxies and apps in worker threads of their own (see LocalMeshOptions.threads). */
+  private readonly threaded: boolean;
 
-  private constructor(private readonly options: LocalMeshOptions) {}
+  private constructor(private readonly options: LocalMeshOptions) {
+    this.threaded = options.threads === 'per-role';
+  }
 
   static async start(options: LocalMeshOptions): Promise<MeshRuntime> {
     checkWorkloads(options.workloads);
@@ -96,22 +103,21 @@ export class MeshRuntime {
       routeTable: (snapshot, gateways, namespace) =>
         new RouteTable({ config: snapshot.config, topology: context.topology, profile: this.options.profile, gateways, namespace }),
     };
+    const bases = workloads.flatMap((workload) => Array.from({ length: workload.replicas }, (_, replica) => endpointFor(workload, replica, 0)));
+    this.apps = new AppHost({ seed, apps: bases.map((base) => ({ name: base.id, behaviour: base.workload.behaviour })) }, this.threaded);
+    await this.apps.start();
     const endpointsByWorkload = new Map<WorkloadSpec, Endpoint[]>();
-    for (const workload of workloads) {
-      const endpoints: Endpoint[] = [];
-      for (let replica = 0; replica < workload.replicas; replica++) {
-        const base = endpointFor(workload, replica, 0);
-        const app = new SampleApp(base.id, workload.behaviour, streamFor(seed, `${base.id}/app`));
-        await app.start();
-        const entry: Replica = { workload, app };
-        this.replicas.push(entry);
-        if (workload.sidecar) {
-          const certificate = ca.issue({ namespace: workload.namespace, serviceAccount: workload.serviceAccount });
-          entry.sidecar = new ServerSidecar({ endpoint: base, appPort: app.port, certificate, context });
-          await entry.sidecar.start();
-        }
-        endpoints.push({ ...base, port: entry.sidecar?.port ?? app.port });
+    for (const base of bases) {
+      const { workload } = base;
+      const entry: Replica = { workload, name: base.id, appPort: this.apps.ports[base.id] };
+      this.replicas.push(entry);
+      if (workload.sidecar) {
+        const certificate = ca.issue({ namespace: workload.namespace, serviceAccount: workload.serviceAccount });
+        entry.sidecar = new ServerSidecar({ endpoint: base, appPort: entry.appPort, certificate, context });
+        await entry.sidecar.start();
       }
+      const endpoints = endpointsByWorkload.get(workload) ?? [];
+      endpoints.push({ ...base, port: entry.sidecar?.port ?? entry.appPort });
       endpointsByWorkload.set(workload, endpoints);
     }
     services.push(...discoverServices(workloads, (w) => endpointsByWorkload.get(w) ?? []));
@@ -128,7 +134,8 @@ export class MeshRuntime {
       this.balancers.set(key, balancer);
     }
     const client = this.options.client ?? { namespace: workloads[0].namespace, serviceAccount: 'bench-client' };
-    this.outbound = new OutboundHost({
+    this.outbound = new OutboundHost(
+      {
       seed,
       profile: this.options.profile,
       ca: ca.caPem,
@@ -142,7 +149,9 @@ export class MeshRuntime {
           certificate: ca.issue({ namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account' }),
         },
       ],
-    });
+      },
+      this.threaded,
+    );
     await this.outbound.start();
     this.push(EMPTY_CONFIG);
   }
@@ -151,7 +160,7 @@ export class MeshRuntime {
     const externalUrls: Record<string, string> = {};
     for (const [key, balancer] of this.balancers) externalUrls[key] = `http://127.0.0.1:${balancer.port}`;
     const appUrls: Record<string, string> = {};
-    for (const replica of this.replicas) appUrls[replica.app.name] = `http://127.0.0.1:${replica.app.port}`;
+    for (const replica of this.replicas) appUrls[replica.name] = `http://127.0.0.1:${replica.appPort}`;
     const ports = this.outbound?.ports ?? {};
     return { clientProxyUrl: `http://127.0.0.1:${ports[CLIENT_PROXY_NAME]}`, gatewayUrl: `http://127.0.0.1:${ports[GATEWAY_PROXY_NAME]}`, externalUrls, appUrls };
   }
@@ -176,7 +185,7 @@ export class MeshRuntime {
     return out;
   }
 
-  applyConfig(config: IstioConfig, behaviour: Record<string, Partial<AppBehaviour>> = {}): number {
+  async applyConfig(config: IstioConfig, behaviour: Record<string, Partial<AppBehaviour>> = {}): Promise<number> {
     checkMeshConfig(config);
     const known = new Set(this.options.workloads.map((w) => w.name));
     for (const name of Object.keys(behaviour)) {
@@ -185,7 +194,9 @@ export class MeshRuntime {
       }
     }
     // Overrides are relative to the workload's declared behaviour, never cumulative across stages.
-    for (const replica of this.replicas) replica.app.setBehaviour({ ...replica.workload.behaviour, ...behaviour[replica.workload.name] });
+    const behaviours: Record<string, AppBehaviour> = {};
+    for (const replica of this.replicas) behaviours[replica.name] = { ...replica.workload.behaviour, ...behaviour[replica.workload.name] };
+    await this.apps?.setBehaviour(behaviours);
     return this.push(config);
   }
 
@@ -209,14 +220,14 @@ export class MeshRuntime {
   async stats(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = this.outbound ? await this.outbound.stats() : {};
     for (const sidecar of this.sidecars()) out[sidecar.name] = sidecar.stats.snapshot();
-    for (const replica of this.replicas) out[`${replica.app.name}/app`] = replica.app.stats.snapshot();
+    if (this.apps) Object.assign(out, await this.apps.stats());
     return out;
   }
 
   async resetStats(): Promise<void> {
     await this.outbound?.resetStats();
     for (const sidecar of this.sidecars()) sidecar.stats.reset();
-    for (const replica of this.replicas) replica.app.stats.reset();
+    await this.apps?.resetStats();
   }
 
   /** Entries of every proxy, in time order. */
@@ -231,10 +242,8 @@ export class MeshRuntime {
     const closing: Promise<void>[] = [];
     if (this.outbound) closing.push(this.outbound.stop());
     for (const balancer of this.balancers.values()) closing.push(balancer.stop());
-    for (const replica of this.replicas) {
-      if (replica.sidecar) closing.push(replica.sidecar.stop());
-      closing.push(replica.app.stop());
-    }
+    for (const replica of this.replicas) if (replica.sidecar) closing.push(replica.sidecar.stop());
+    if (this.apps) closing.push(this.apps.stop());
     await Promise.all(closing);
   }
 }

@@ -1,14 +1,19 @@
 /**
- * The mesh runtime's handle on the outbound proxies' worker thread (see
- * `outbound-worker.ts`): starts it, pushes configuration, and collects acknowledgements,
- * stats and access log entries.
+ * Where the outbound proxies (client sidecar, ingress gateway) run: in the mesh's own
+ * thread, or in a worker thread (`outbound-worker.ts`) so their work runs in parallel
+ * with the server sidecars'. `OutboundHost` pushes configuration and collects
+ * acknowledgements, stats and access log entries the same way in both cases.
  */
-import type { Worker } from 'node:worker_threads';
 import type { IstioConfig, MeshProfile } from '../istio/types.ts';
 import type { AccessLogEntry } from './api.ts';
 import type { IssuedCertificate } from './certificates.ts';
 import type { MeshService } from './topology.ts';
-import { startTsWorker } from './ts-worker.ts';
+import { AccessLog } from './access-log.ts';
+import { OutboundProxy } from './outbound-proxy.ts';
+import { createSnapshot, type ProxyContext } from './proxy-context.ts';
+import { RouteTable } from './route-table.ts';
+import { MeshTopology } from './topology.ts';
+import { WorkerRpc } from './worker-rpc.ts';
 
 export interface OutboundProxySpec {
   name: string;
@@ -34,40 +39,56 @@ export type OutboundRequest =
   | { op: 'drainAccessLog' }
   | { op: 'stop' };
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+/** Runs the outbound proxies and answers OutboundRequests; used in a worker or directly. */
+export function createOutboundHandler(data: OutboundWorkerData): (request: OutboundRequest) => Promise<unknown> {
+  const accessLog = new AccessLog();
+  const context: ProxyContext = {
+    seed: data.seed,
+    profile: data.profile,
+    topology: new MeshTopology(data.services),
+    ca: data.ca,
+    accessLog,
+    routeTable: (snapshot, gateways, namespace) => new RouteTable({ config: snapshot.config, topology: context.topology, profile: data.profile, gateways, namespace }),
+  };
+  const proxies = data.proxies.map((spec) => new OutboundProxy({ ...spec, context }));
+  return async (request) => {
+    switch (request.op) {
+      case 'start':
+        for (const proxy of proxies) await proxy.start();
+        return Object.fromEntries(proxies.map((p) => [p.name, p.port]));
+      case 'update': {
+        const snapshot = createSnapshot(request.version, request.config);
+        for (const proxy of proxies) proxy.update(snapshot);
+        return undefined;
+      }
+      case 'served':
+        return Object.fromEntries(proxies.map((p) => [p.name, p.servedVersion]));
+      case 'stats':
+        return Object.fromEntries(proxies.map((p) => [p.name, p.stats.snapshot()]));
+      case 'resetStats':
+        for (const proxy of proxies) proxy.stats.reset();
+        return undefined;
+      case 'drainAccessLog':
+        return accessLog.drain();
+      case 'stop':
+        await Promise.all(proxies.map((p) => p.stop()));
+        return undefined;
+    }
+  };
+}
 
 export class OutboundHost {
-  private readonly worker: Worker;
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  private failure?: Error;
+  private readonly rpc?: WorkerRpc<OutboundRequest>;
+  private readonly direct?: (request: OutboundRequest) => Promise<unknown>;
   ports: Record<string, number> = {};
 
-  constructor(data: OutboundWorkerData) {
-    this.worker = startTsWorker(new URL('./outbound-worker.ts', import.meta.url), data);
-    this.worker.on('message', (reply: Reply) => {
-      const entry = this.waiting.get(reply.id);
-      if (!entry) return;
-      this.waiting.delete(reply.id);
-      if (reply.ok) entry.resolve(reply.result);
-      else entry.reject(new Error(`outbound proxies: ${reply.message}`));
-    });
-    const fail = (error: Error) => {
-      this.failure = error;
-      for (const entry of this.waiting.values()) entry.reject(error);
-      this.waiting.clear();
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`outbound proxy worker exited with code ${code}`)));
+  constructor(data: OutboundWorkerData, threaded: boolean) {
+    if (threaded) this.rpc = new WorkerRpc('outbound proxies', new URL('./outbound-worker.ts', import.meta.url), data);
+    else this.direct = createOutboundHandler(data);
   }
 
   private call<T>(request: OutboundRequest): Promise<T> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, request });
-    });
+    return (this.rpc ? this.rpc.call<T>(request) : this.direct!(request)) as Promise<T>;
   }
 
   async start(): Promise<void> {
@@ -95,7 +116,11 @@ export class OutboundHost {
   }
 
   async stop(): Promise<void> {
-    if (!this.failure) await this.call({ op: 'stop' }).catch(() => undefined);
-    await this.worker.terminate();
+    if (this.rpc?.failed) {
+      await this.rpc.terminate();
+      return;
+    }
+    await this.call({ op: 'stop' }).catch(() => undefined);
+    await this.rpc?.terminate();
   }
 }

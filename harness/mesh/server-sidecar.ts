@@ -62,7 +62,9 @@ export class ServerSidecar {
   constructor(private readonly options: ServerSidecarOptions) {
     const { endpoint, certificate, context } = options;
     this.backoffRandom = streamFor(context.seed, `${endpoint.id}/inbound-backoff`);
-    this.secureContext = tls.createSecureContext({ ca: context.ca, cert: certificate.certPem, key: certificate.keyPem });
+    // A session id context lets OpenSSL resume sessions whose client certificate was verified
+    // (without it, resumption attempts end in an "internal error" alert).
+    this.secureContext = tls.createSecureContext({ ca: context.ca, cert: certificate.certPem, key: certificate.keyPem, sessionIdContext: 'mesh-inbound' });
     this.statPrefix = `http.inbound_0.0.0.0_${endpoint.workload.targetPort}.`;
     const appEndpoint: Endpoint = { ...endpoint, id: `${endpoint.id}/app`, sidecar: false, port: options.appPort };
     this.app = new UpstreamCluster({

@@ -68,6 +68,8 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
   });
   req.on('finish', () => (written = true));
   req.on('response', (response) => {
+    // A body cut short (upstream reset mid-body) must not crash the proxy when nobody reads it (retried responses).
+    response.on('error', () => {});
     settle({ outcome: { kind: 'response', status: response.statusCode ?? 502, grpcStatus: grpcStatusOf(response), requestRetriableCodes: retriableCodesHeader(request.headers) }, response });
   });
   req.on('error', (error: NodeJS.ErrnoException) => {

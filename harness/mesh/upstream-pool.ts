@@ -65,9 +65,8 @@ function createAgent(limits: PoolLimits, tls: boolean, isRetired: () => boolean)
     maxFreeSockets: 1024,
     ...(limits.idleTimeoutMs !== DEFAULT_IDLE_TIMEOUT_MS && { timeout: limits.idleTimeoutMs }),
   };
-  // No TLS session resumption: every connection does a full mutual handshake, so the server
-  // always sees (and verifies) the client certificate.
-  const agent = tls ? new https.Agent({ ...options, maxCachedSessions: 0 }) : new http.Agent(options);
+  // TLS sessions are resumed, as Envoy does: new connections after a timeout-induced close skip the full handshake.
+  const agent = tls ? new https.Agent(options) : new http.Agent(options);
   const hook = agent as unknown as KeepAliveHook;
   const keepByDefault = hook.keepSocketAlive.bind(agent);
   // Decides after each response whether the connection goes back to the pool.

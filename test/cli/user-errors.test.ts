@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { benchProcess } from './run-cli.ts';
 
@@ -69,6 +69,14 @@ describe('bench CLI: user mistakes get a clear error, exit 2, no stack trace', (
     expect(result.stderr).to.contain('retryOn');
     expect(result.stderr).to.contain('nothing was run');
     expect(result.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('--engine k6 without a k6 binary says how to get one or which engine to use', async () => {
+    // PATH holds only node's own folder, so no k6 is found even where one is installed.
+    const result = await benchProcess(['--engine', 'k6'], { env: { PATH: dirname(process.execPath) } });
+    expect(result.exitCode).to.equal(2);
+    expect(result.stderr).to.contain('K6_NOT_FOUND');
+    expect(result.stderr).to.contain('--engine embedded');
   });
 
   it('bench lint on a shipped plan reports the lab findings and exits 0 (warnings only)', async () => {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type http from 'node:http';
 import type { LocalMeshHandle } from '../../harness/mesh/index.ts';
 import { startLocalMesh } from '../../harness/mesh/index.ts';
-import { APP_URL, config, destinationRule, getDirect, getViaProxy, keepAliveAgent, parseAppBody, peerAuthentication, rawHttpExchange, workload } from './helpers.ts';
+import { APP_URL, config, destinationRule, getDirect, getViaProxy, keepAliveAgent, many, parseAppBody, peerAuthentication, rawHttpExchange, workload } from './helpers.ts';
 
 const CLIENT_ID = 'spiffe://cluster.local/ns/retryns/sa/bench-client';
 
@@ -50,6 +50,17 @@ describe('mesh mTLS (mesh-semantics §6)', function () {
     const inbound = (await mesh.drainAccessLog()).filter((e) => e.proxy === 'appflaky-0.retryns');
     expect(inbound.map((e) => e.peerIdentity)).to.deep.equal([CLIENT_ID]);
     expect((await mesh.stats())['appflaky-0.retryns']['ssl.handshake']).to.be.greaterThan(0);
+  });
+
+  it('§6 every new connection (resumed TLS sessions included) still carries the verified client identity', async () => {
+    await apply({
+      peerAuthentications: [peerAuthentication({ mtls: { mode: 'STRICT' } })],
+      destinationRules: [destinationRule({ trafficPolicy: { connectionPool: { http: { maxRequestsPerConnection: 1 } } } })],
+    });
+    const replies = await many(6, 1, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
+    expect(replies.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
+    for (const reply of replies) expect(parseAppBody(reply).forwardedClientCert).to.contain(`URI=${CLIENT_ID}`);
+    expect((await mesh.stats())['appflaky-0.retryns']['listener.0.0.0.0_15006.downstream_cx_total']).to.equal(6);
   });
 
   it('§6 PERMISSIVE accepts both: external plaintext (no identity) and in-mesh mTLS', async () => {

@@ -1,0 +1,88 @@
+/**
+ * Where the sample apps run: in the mesh's own thread, or in a worker thread of their own
+ * (`app-worker.ts`) so their work runs in parallel with the sidecars' on a machine with
+ * cores to spare. `AppHost` is the same handle either way.
+ */
+import type { AppBehaviour } from '../plan/types.ts';
+import { streamFor } from './random.ts';
+import { SampleApp } from './sample-app.ts';
+import { WorkerRpc } from './worker-rpc.ts';
+
+export interface AppWorkerData {
+  seed: number;
+  apps: { name: string; behaviour: AppBehaviour }[];
+}
+
+export type AppRequest =
+  | { op: 'start' }
+  | { op: 'setBehaviour'; behaviours: Record<string, AppBehaviour> }
+  | { op: 'stats' }
+  | { op: 'resetStats' }
+  | { op: 'stop' };
+
+/** Runs the apps and answers AppRequests; used in a worker or directly. */
+export function createAppHandler(data: AppWorkerData): (request: AppRequest) => Promise<unknown> {
+  const apps = data.apps.map((spec) => new SampleApp(spec.name, spec.behaviour, streamFor(data.seed, `${spec.name}/app`)));
+  return async (request) => {
+    switch (request.op) {
+      case 'start':
+        for (const app of apps) await app.start();
+        return Object.fromEntries(apps.map((a) => [a.name, a.port]));
+      case 'setBehaviour':
+        for (const app of apps) {
+          const behaviour = request.behaviours[app.name];
+          if (behaviour) app.setBehaviour(behaviour);
+        }
+        return undefined;
+      case 'stats':
+        return Object.fromEntries(apps.map((a) => [`${a.name}/app`, a.stats.snapshot()]));
+      case 'resetStats':
+        for (const app of apps) app.stats.reset();
+        return undefined;
+      case 'stop':
+        await Promise.all(apps.map((a) => a.stop()));
+        return undefined;
+    }
+  };
+}
+
+export class AppHost {
+  private readonly rpc?: WorkerRpc<AppRequest>;
+  private readonly direct?: (request: AppRequest) => Promise<unknown>;
+  /** App name → 127.0.0.1 port. */
+  ports: Record<string, number> = {};
+
+  constructor(data: AppWorkerData, threaded: boolean) {
+    if (threaded) this.rpc = new WorkerRpc('sample apps', new URL('./app-worker.ts', import.meta.url), data);
+    else this.direct = createAppHandler(data);
+  }
+
+  private call<T>(request: AppRequest): Promise<T> {
+    return (this.rpc ? this.rpc.call<T>(request) : this.direct!(request)) as Promise<T>;
+  }
+
+  async start(): Promise<void> {
+    this.ports = await this.call<Record<string, number>>({ op: 'start' });
+  }
+
+  setBehaviour(behaviours: Record<string, AppBehaviour>): Promise<void> {
+    return this.call({ op: 'setBehaviour', behaviours });
+  }
+
+  stats(): Promise<Record<string, Record<string, number>>> {
+    return this.call({ op: 'stats' });
+  }
+
+  resetStats(): Promise<void> {
+    return this.call({ op: 'resetStats' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.rpc?.failed) {
+      await this.rpc.terminate();
+      return;
+    }
+    await this.call({ op: 'stop' }).catch(() => undefined);
+    await this.rpc?.terminate();
+  }
+}
