@@ -1,6 +1,6 @@
 import { startLocalMesh } from './harness/mesh/index.ts';
 import { APP_URL, appRoute, behaviour, CLUSTER, config, getViaProxy, keepAliveAgent, peerAuthentication, workload } from './test/mesh/helpers.ts';
-const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', workloads: [workload({ behaviour: behaviour({ failureRate: 0.5, latency: { kind: 'fixed', ms: 1 } }) })] });
+const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', threads: (process.env.THREADS ?? 'single') as 'single',  workloads: [workload({ behaviour: behaviour({ failureRate: 0.5, latency: { kind: 'fixed', ms: 1 } }) })] });
 const perTry = process.argv[2] ?? '5ms';
 const rate = Number(process.argv[3] ?? 100);
 await mesh.waitForVersion(await mesh.applyConfig(config({ peerAuthentications: [peerAuthentication({ mtls: { mode: 'STRICT' } })], virtualServices: [appRoute({ retries: { attempts: 10, perTryTimeout: perTry, retryOn: '5xx' } })] })), 5000);

@@ -1,7 +1,7 @@
 import { startLocalMesh } from './harness/mesh/index.ts';
 import { APP_URL, behaviour, getDirect, getViaProxy, keepAliveAgent, workload } from './test/mesh/helpers.ts';
 const ms = Number(process.argv[2] ?? 1);
-const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', workloads: [workload({ behaviour: behaviour({ latency: { kind: 'fixed', ms } }) })] });
+const mesh = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', threads: (process.env.THREADS ?? 'single') as 'single',  workloads: [workload({ behaviour: behaviour({ latency: { kind: 'fixed', ms } }) })] });
 await mesh.waitForVersion(await mesh.applyConfig({ virtualServices: [], destinationRules: [], peerAuthentications: [], gateways: [] }), 5000);
 const agent = keepAliveAgent();
 const app = Object.values(mesh.appUrls)[0];

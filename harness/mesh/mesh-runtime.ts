@@ -13,7 +13,7 @@ import type { AccessLogEntry, LocalMeshOptions } from './api.ts';
 import { CertificateAuthority } from './certificates.ts';
 import { checkMeshConfig } from './config-check.ts';
 import { ExternalBalancer } from './external-balancer.ts';
-import { OutboundHost } from './outbound-host.ts';
+import { OutboundHost, type OutboundWorkerData } from './outbound-host.ts';
 import { ROOT_NAMESPACE } from './peer-authentication.ts';
 import { createSnapshot, type ProxyContext } from './proxy-context.ts';
 import { RouteTable } from './route-table.ts';
@@ -134,8 +134,7 @@ export class MeshRuntime {
       this.balancers.set(key, balancer);
     }
     const client = this.options.client ?? { namespace: workloads[0].namespace, serviceAccount: 'bench-client' };
-    this.outbound = new OutboundHost(
-      {
+    const outbound: OutboundWorkerData = {
       seed,
       profile: this.options.profile,
       ca: ca.caPem,
@@ -149,9 +148,8 @@ export class MeshRuntime {
           certificate: ca.issue({ namespace: ROOT_NAMESPACE, serviceAccount: 'istio-ingressgateway-service-account' }),
         },
       ],
-      },
-      this.threaded,
-    );
+    };
+    this.outbound = new OutboundHost(outbound, this.threaded);
     await this.outbound.start();
     this.push(EMPTY_CONFIG);
   }
