@@ -17,10 +17,9 @@ export interface LocalMeshOptions {
    */
   client?: { namespace: string; serviceAccount: string };
   /**
-   * How the mesh process uses threads. `single` (default): every proxy and app on one
-   * event loop, the lowest latency per hop on a small machine, which keeps short per-try
-   * timeouts faithful. `per-role`: client sidecar + gateway, server sidecars, and apps on
-   * three threads, for more throughput where there are cores to spare.
+   * How the mesh process uses threads. `per-role` (default): client sidecar + gateway,
+   * server sidecars, and apps on three threads, so their work runs in parallel.
+   * `single`: everything on one event loop (fewest threads, for very small machines).
    */
   threads?: 'single' | 'per-role';
 }

@@ -101,6 +101,17 @@ describe('mesh config propagation and lifecycle', function () {
     expect(() => mesh.externalUrl('nope', 'retryns')).to.throw(/no workload retryns\/nope/);
   });
 
+  it('threads "single" runs the same mesh on one event loop', async () => {
+    const single = await startLocalMesh({ seed: 2, profile: 'istio-1.24+', workloads: [workload()], threads: 'single' });
+    try {
+      await single.waitForVersion(await single.applyConfig(config()), 5000);
+      expect((await getViaProxy(single.clientProxyUrl, APP_URL)).status).to.equal(200);
+      expect((await single.stats())['appflaky-0.retryns/app']['app.requests_total']).to.equal(1);
+    } finally {
+      await single.stop();
+    }
+  });
+
   it('stop() ends the mesh process and frees every port', async () => {
     const other = await startLocalMesh({ seed: 1, profile: 'istio-1.24+', workloads: [workload({ replicas: 2 })] });
     const ports = [portOf(other.clientProxyUrl), portOf(other.externalUrl('appflaky', 'retryns'))];
