@@ -74,7 +74,7 @@ export class MeshRuntime {
   private readonly threaded: boolean;
 
   private constructor(private readonly options: LocalMeshOptions) {
-    this.threaded = options.threads !== 'single';
+    this.threaded = options.threads === 'per-role';
   }
 
   static async start(options: LocalMeshOptions): Promise<MeshRuntime> {

@@ -200,7 +200,11 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
         holdsRetrySlot = true;
       }
       stats.inc(`${prefix}upstream_rq_retry`);
-      response?.resume();
+      // Envoy reads the whole failed response before it retries, so its connection is back
+      // in the pool for the retry. Retrying before that would open a new (mTLS) connection
+      // for every retried response, which on a loaded local mesh snowballs into per-try
+      // timeouts and still more handshakes.
+      if (response) await drain(response);
       const wait = backoffMs(policy, attempt, options.random);
       const leftNow = timeLeft();
       if (leftNow !== undefined && wait >= leftNow) {
@@ -214,6 +218,15 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
   } finally {
     if (holdsRetrySlot) cluster.pool.activeRetries--;
   }
+}
+
+function drain(response: http.IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (response.readableEnded || response.destroyed) return resolve();
+    response.once('end', resolve);
+    response.once('close', resolve);
+    response.resume();
+  });
 }
 
 function finalResult(result: AttemptResult, attempts: number, endpoint: Endpoint, extraFlags: string[]): ForwardResult {

@@ -11,6 +11,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import type * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { spiffeIdFromSubjectAltName } from './certificates.ts';
 import { DEFAULT_IDLE_TIMEOUT_MS, type PoolLimits } from './destination-policy.ts';
@@ -40,6 +42,12 @@ interface HostPool {
   endpoint: Endpoint;
   agent: http.Agent;
   tls?: ClientTls;
+  /**
+   * Built once per host: passing ca/cert/key to every request makes Node parse them into a
+   * new SecureContext for each connection (milliseconds of CPU), which alone pushed cold
+   * tries past millisecond per-try timeouts and kept the pool from ever warming up.
+   */
+  secureContext?: tls.SecureContext;
 }
 
 interface Waiter {
@@ -114,7 +122,8 @@ export class UpstreamPool {
       const agent = createAgent(this.limits, tls !== undefined, () => this.retired);
       // A connection handed back to the pool may serve a waiting request.
       agent.on('free', () => this.drainPending());
-      host = { endpoint, agent, tls };
+      const secureContext = tls && createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+      host = { endpoint, agent, tls, secureContext };
       this.hosts.set(endpoint.id, host);
     }
     return host;
@@ -191,9 +200,7 @@ export class UpstreamPool {
           port: host.endpoint.port,
           agent: host.agent,
           ...(tls && {
-            ca: tls.ca,
-            cert: tls.cert,
-            key: tls.key,
+            secureContext: host.secureContext,
             servername: tls.servername,
             rejectUnauthorized: true,
             checkServerIdentity: (_name: string, cert: { subjectaltname?: string }) => {
