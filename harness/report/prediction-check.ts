@@ -1,16 +1,29 @@
 /**
  * Compares the expected-outcome model's prediction with the observed proportions. A
  * predicted probability is consistent when it lies inside the observed Wilson interval;
- * predicted bounds are consistent when they overlap it. The interval is widened by a
+ * predicted bounds are consistent when they overlap it.
+ *
+ * The interval used here is a 99.9% one, wider than the 95% interval the report shows:
+ * a plan has many cells, and at 95% one correctly configured cell in twenty would be
+ * called "deviates" by chance alone. At 99.9% that happens about once in a thousand
+ * cells, while a real deviation (a policy that did not apply: 50% instead of 0.05%
+ * errors) is still far outside. The interval is also widened by a
  * small absolute tolerance because the model is a closed form of idealised behaviour
  * (no back-off timing, no scheduling jitter) and should not be called wrong for a
  * difference no reader would act on.
  */
 import type { Prediction } from '../istio/prediction.ts';
 import type { Measured, PredictionCheck, ProportionEstimate } from './report-types.ts';
-import { isWithinInterval } from './statistics.ts';
+import { isWithinInterval, wilsonInterval } from './statistics.ts';
 
 export const DEFAULT_PREDICTION_TOLERANCE = 0.005;
+export const PREDICTION_CHECK_CONFIDENCE = 0.999;
+
+/** The observed estimate with its interval recomputed at the agreement-check confidence. */
+function atCheckConfidence(estimate: ProportionEstimate): ProportionEstimate {
+  const interval = wilsonInterval(estimate.count, estimate.total, PREDICTION_CHECK_CONFIDENCE);
+  return { ...estimate, lower: interval.lower, upper: interval.upper, confidence: PREDICTION_CHECK_CONFIDENCE };
+}
 
 export function checkPrediction(
   prediction: Prediction | undefined,
@@ -19,7 +32,7 @@ export function checkPrediction(
 ): PredictionCheck[] {
   if (!prediction?.modelled) return [];
   const checks: PredictionCheck[] = [];
-  const success = observed.success.value;
+  const success = observed.success.value && atCheckConfidence(observed.success.value);
   if (success) {
     if (typeof prediction.successProbability === 'number') {
       checks.push({
@@ -38,7 +51,7 @@ export function checkPrediction(
       });
     }
   }
-  const network = observed.networkError.value;
+  const network = observed.networkError.value && atCheckConfidence(observed.networkError.value);
   if (network && typeof prediction.networkErrorProbability === 'number') {
     checks.push({
       metric: 'networkErrorRate',
