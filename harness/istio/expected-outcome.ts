@@ -22,7 +22,7 @@ import { effectiveMtlsMode } from './mtls-mode.ts';
 import type { Prediction } from './prediction.ts';
 import { describeRetryOn, type EffectiveRetryPolicy, effectiveRetryPolicy } from './retry-policy.ts';
 import { type RouteRequest, type SelectedRoute, selectRoute } from './route-selection.ts';
-import { findWorkloadByHost, qualifyHost } from './service-hosts.ts';
+import { endpointCount, findWorkloadByHost, findWorkloadsByHost, qualifyHost } from './service-hosts.ts';
 import type { DestinationRule, Gateway, HttpRoute, IstioConfig, MeshProfile } from './types.ts';
 
 export interface PredictOptions {
@@ -44,7 +44,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export function predict(options: PredictOptions): Prediction {
   const url = new URL(options.url);
   const namespaceHint = options.workloads[0]?.namespace ?? 'default';
-  const target = findWorkloadByHost(options.workloads, url.hostname, namespaceHint);
+  const targets = findWorkloadsByHost(options.workloads, url.hostname, namespaceHint);
+  const target = targets[0];
   const request: RouteRequest = {
     host: qualifyHost(url.hostname, target?.namespace ?? namespaceHint),
     path: url.pathname + url.search,
@@ -52,9 +53,9 @@ export function predict(options: PredictOptions): Prediction {
     headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
   };
   const context: Context = { ...options, request, clientTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
-  if (options.vantage === 'external') return predictExternal(context, target);
+  if (options.vantage === 'external') return predictExternal(context, targets);
   if (options.vantage === 'gateway') return predictGateway(context);
-  return predictThroughProxy(context, { vantage: 'in-mesh', route: selectRoute({ config: options.config, request }), fallback: target, notes: [] });
+  return predictThroughProxy(context, { vantage: 'in-mesh', route: selectRoute({ config: options.config, request }), fallback: targets, notes: [] });
 }
 
 interface Context extends PredictOptions {
@@ -67,8 +68,9 @@ function behaviourOf(context: Context, workload: WorkloadSpec): AppBehaviour {
 }
 
 /** External: no client sidecar, so no fault, retries, timeout or circuit breaking; the server sidecar enforces mTLS. */
-function predictExternal(context: Context, target: WorkloadSpec | undefined): Prediction {
+function predictExternal(context: Context, targets: WorkloadSpec[]): Prediction {
   const notes = ['external path: no client-side policy applies (no fault, timeout, retries or circuit breaking)'];
+  const target = targets[0];
   if (!target) return unmodelled('external', [...notes, `no workload serves ${context.request.host}`]);
   if (target.sidecar) {
     const mtls = effectiveMtlsMode(context.config, target);
@@ -87,8 +89,29 @@ function predictExternal(context: Context, target: WorkloadSpec | undefined): Pr
     notes.push(`${target.name} has no sidecar: PeerAuthentication is not enforced`);
   }
   const policy: EffectiveRetryPolicy = { attempts: 0, retryOn: { words: new Set(), statusCodes: [] }, origin: 'disabled' };
-  const outcome = upstreamOutcome({ behaviour: behaviourOf(context, target), policy, clientBudgetMs: context.clientTimeoutMs, describeRetries: false });
-  return fromOutcome('external', outcome, [...notes, ...outcome.notes]);
+  const outcomes = targets.map((workload) => ({
+    workload,
+    outcome: upstreamOutcome({ behaviour: behaviourOf(context, workload), policy, clientBudgetMs: context.clientTimeoutMs, describeRetries: false }),
+  }));
+  const successes = outcomes.map(({ outcome }) => outcome.success);
+  if (outcomes.length === 1 || successes.every((p) => p !== undefined && p === successes[0])) {
+    const { outcome } = outcomes[0];
+    return fromOutcome('external', outcome, [...notes, ...outcome.notes]);
+  }
+  // A LoadBalancer Service spreads *connections*, not requests, and a keep-alive client
+  // sends many requests per connection: the error rate depends on which pods the
+  // connections landed on, anywhere between the best and the worst workload.
+  const known = successes.filter((p): p is number => p !== undefined);
+  return {
+    vantage: 'external',
+    modelled: true,
+    successBounds: { min: round(Math.min(...known)), max: round(Math.max(...known)) },
+    formula: `between ${outcomes.map(({ workload, outcome }) => `${workload.name}: ${outcome.formula}`).join(' and ')}`,
+    notes: [
+      ...notes,
+      `${targets.map((w) => w.name).join(' and ')} behave differently and a LoadBalancer balances connections, not requests: with keep-alive the error rate depends on which pods the connections reached`,
+    ],
+  };
 }
 
 function predictGateway(context: Context): Prediction {
@@ -110,11 +133,11 @@ function predictGateway(context: Context): Prediction {
       ],
     };
   }
-  return predictThroughProxy(context, { vantage: 'gateway', route, fallback: undefined, notes: [`VirtualService ${route.virtualService.metadata.name} is bound to gateway ${gateway.metadata.name}: its route policy applies at the gateway`] });
+  return predictThroughProxy(context, { vantage: 'gateway', route, fallback: [], notes: [`VirtualService ${route.virtualService.metadata.name} is bound to gateway ${gateway.metadata.name}: its route policy applies at the gateway`] });
 }
 
 /** in-mesh and gateway: a proxy applies the route's fault, retries and timeout before the server sidecar. */
-function predictThroughProxy(context: Context, options: { vantage: VantageName; route: SelectedRoute | undefined; fallback: WorkloadSpec | undefined; notes: string[] }): Prediction {
+function predictThroughProxy(context: Context, options: { vantage: VantageName; route: SelectedRoute | undefined; fallback: WorkloadSpec[]; notes: string[] }): Prediction {
   const { vantage, route } = options;
   const notes = [...options.notes];
   const httpRoute: HttpRoute | undefined = route?.route;
@@ -158,9 +181,6 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
       notes.push(limits);
       modelled = false;
     }
-    const ejection = outlierNote(context.config, workload, behaviour);
-    if (ejection.note) notes.push(ejection.note);
-    if (ejection.unmodelled) modelled = false;
 
     success += weight * mix((o) => o.success ?? o.bounds?.max);
     min += weight * mix((o) => o.success ?? o.bounds?.min);
@@ -168,6 +188,13 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
     networkError += weight * mix((o) => o.networkError ?? 0);
     notes.push(...plain.notes.map((n) => (destinations.length > 1 ? `${workload.name}: ${n}` : n)));
     formulas.push(composeFormula(plain.formula, fault, destinations.length > 1 ? weight : 1));
+  }
+  const ejection = outlierEffect(context, destinations);
+  if (ejection.note) notes.push(ejection.note);
+  if (ejection.unmodelled) modelled = false;
+  if (ejection.canRaiseToOne) {
+    max = 1;
+    exact = false;
   }
   const formula = formulas.join(' + ');
   if (!modelled) {
@@ -183,19 +210,35 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
   return { vantage, modelled: true, successProbability: round(success), networkErrorProbability: round(networkError), formula, notes };
 }
 
-function destinationsOf(context: Context, route: SelectedRoute | undefined, fallback: WorkloadSpec | undefined): { workload: WorkloadSpec; weight: number }[] {
+/**
+ * Where the route sends requests, as workloads with the share of requests each gets:
+ * the route weight, then Envoy's round robin over the endpoints of the destination (all
+ * replicas of every Deployment the Service selects, narrowed to a DestinationRule subset).
+ */
+function destinationsOf(context: Context, route: SelectedRoute | undefined, fallback: WorkloadSpec[]): { workload: WorkloadSpec; weight: number }[] {
   const routeDestinations = route?.route.route ?? [];
-  if (routeDestinations.length === 0) return fallback ? [{ workload: fallback, weight: 1 }] : [];
+  if (routeDestinations.length === 0) return byReplicas(fallback, 1);
   const namespace = route?.virtualService.metadata.namespace ?? 'default';
   // Istio: a single destination gets weight 100; weights that do not sum to 100 are normalised.
   const weights = routeDestinations.map((d) => (routeDestinations.length === 1 ? 100 : (d.weight ?? 0)));
   const total = weights.reduce((a, b) => a + b, 0) || 1;
-  const out: { workload: WorkloadSpec; weight: number }[] = [];
-  routeDestinations.forEach((d, index) => {
-    const workload = findWorkloadByHost(context.workloads, d.destination.host, namespace);
-    if (workload && weights[index] > 0) out.push({ workload, weight: weights[index] / total });
+  return routeDestinations.flatMap((d, index) => {
+    if (weights[index] <= 0) return [];
+    const workloads = findWorkloadsByHost(context.workloads, d.destination.host, namespace);
+    const subsetLabels = d.destination.subset ? subsetLabelsOf(context.config, d.destination.subset, workloads[0]) : undefined;
+    const selected = subsetLabels ? workloads.filter((w) => Object.entries(subsetLabels).every(([k, v]) => w.labels[k] === v)) : workloads;
+    return byReplicas(selected, weights[index] / total);
   });
-  return out;
+}
+
+function byReplicas(workloads: WorkloadSpec[], weight: number): { workload: WorkloadSpec; weight: number }[] {
+  const replicas = workloads.reduce((sum, w) => sum + w.replicas, 0);
+  return replicas === 0 ? [] : workloads.map((workload) => ({ workload, weight: (weight * workload.replicas) / replicas }));
+}
+
+function subsetLabelsOf(config: IstioConfig, subset: string, workload: WorkloadSpec | undefined): Record<string, string> | undefined {
+  if (!workload) return undefined;
+  return destinationRuleFor(config, workload)?.spec.subsets?.find((s) => s.name === subset)?.labels;
 }
 
 interface FaultShare {
@@ -250,21 +293,37 @@ function circuitBreakerNote(config: IstioConfig, workload: WorkloadSpec, policy:
 
 /**
  * Outlier detection changes the outcome only when it can eject (maxEjectionPercent allows
- * it, mesh-semantics.md §5). Ejecting one of several identical replicas moves traffic to
- * replicas that fail just as often, so the success probability stays the same; ejecting
- * the only remaining host turns requests into `no healthy upstream`, which is not modelled.
+ * it, mesh-semantics.md §5: 100 × (ejected + 1) / hosts ≤ maxEjectionPercent, hosts being
+ * every endpoint behind the Service). Ejecting one of several identical replicas moves
+ * traffic to replicas that fail just as often: success unchanged. When some endpoints fail
+ * and others do not, ejecting the failing ones raises success toward 1 after a few
+ * failures each; how many depends on timing, so only bounds are given. Ejecting the only
+ * remaining hosts turns requests into `no healthy upstream`, which is not modelled.
  */
-function outlierNote(config: IstioConfig, workload: WorkloadSpec, behaviour: AppBehaviour): { note?: string; unmodelled?: boolean } {
-  const outlier = destinationRuleFor(config, workload)?.spec.trafficPolicy?.outlierDetection;
-  if (!outlier) return {};
+function outlierEffect(context: Context, destinations: { workload: WorkloadSpec; weight: number }[]): { note?: string; unmodelled?: boolean; canRaiseToOne?: boolean } {
+  const first = destinations[0]?.workload;
+  if (!first) return {};
+  const rule = destinationRuleFor(context.config, first);
+  const outlier = rule?.spec.trafficPolicy?.outlierDetection;
+  if (!rule || !outlier) return {};
   const maxPercent = outlier.maxEjectionPercent ?? 10;
-  const hosts = workload.replicas;
+  const hosts = endpointCount(context.workloads, rule.spec.host, rule.metadata.namespace ?? first.namespace);
   const ejectable = Array.from({ length: hosts }, (_, i) => i).filter((ejected) => (100 * (ejected + 1)) / hosts <= maxPercent).length;
-  const failing = behaviour.failureRate > 0 || behaviour.resetRate > 0 || behaviour.hangRate > 0;
-  if (ejectable === 0) return { note: `outlier detection can never eject: maxEjectionPercent ${maxPercent} with ${hosts} replica(s)` };
-  if (!failing) return { note: 'outlier detection: the workload does not fail, nothing is ejected' };
+  const fails = (w: WorkloadSpec) => {
+    const b = behaviourOf(context, w);
+    return b.failureRate > 0 || b.resetRate > 0 || b.hangRate > 0;
+  };
+  const failingHosts = destinations.filter(({ workload }) => fails(workload)).reduce((sum, { workload }) => sum + workload.replicas, 0);
+  if (ejectable === 0) return { note: `outlier detection can never eject: maxEjectionPercent ${maxPercent} with ${hosts} host(s)` };
+  if (failingHosts === 0) return { note: 'outlier detection: no endpoint fails, nothing is ejected' };
+  if (failingHosts < hosts) {
+    return {
+      note: `outlier detection may eject ${Math.min(ejectable, failingHosts)} of the ${failingHosts} failing host(s) (of ${hosts}): once ejected, their share of requests goes to healthy hosts, so success rises toward 1`,
+      canRaiseToOne: true,
+    };
+  }
   if (ejectable < hosts) return { note: `outlier detection may eject up to ${ejectable} of ${hosts} identical replicas: traffic moves to replicas that fail as often, success unchanged` };
-  return { note: `outlier detection can eject every replica of ${workload.name}: requests then get 503 no healthy upstream for the ejection time, which the model does not predict`, unmodelled: true };
+  return { note: `outlier detection can eject every replica of ${first.name}: requests then get 503 no healthy upstream for the ejection time, which the model does not predict`, unmodelled: true };
 }
 
 function destinationRuleFor(config: IstioConfig, workload: WorkloadSpec): DestinationRule | undefined {

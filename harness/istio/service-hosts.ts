@@ -40,6 +40,19 @@ export function workloadFqdn(workload: WorkloadSpec): string {
 
 /** The workload whose Service answers `host` (short or qualified, relative to `namespace`). */
 export function findWorkloadByHost(workloads: WorkloadSpec[], host: string, namespace: string): WorkloadSpec | undefined {
+  return findWorkloadsByHost(workloads, host, namespace)[0];
+}
+
+/**
+ * Every workload behind the Service that answers `host`: a Service selecting the pods of
+ * several Deployments (v1 and a v2 canary) balances over all their replicas.
+ */
+export function findWorkloadsByHost(workloads: WorkloadSpec[], host: string, namespace: string): WorkloadSpec[] {
   const fqdn = qualifyHost(host, namespace);
-  return workloads.find((w) => workloadFqdn(w) === fqdn);
+  return workloads.filter((w) => workloadFqdn(w) === fqdn);
+}
+
+/** How many endpoints (pods) the Service answering `host` has. */
+export function endpointCount(workloads: WorkloadSpec[], host: string, namespace: string): number {
+  return findWorkloadsByHost(workloads, host, namespace).reduce((sum, w) => sum + w.replicas, 0);
 }

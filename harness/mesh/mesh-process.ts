@@ -59,3 +59,17 @@ process.on('SIGINT', () => {
   // The parent owns the mesh's lifetime; it stops us (or disconnects) when it is done.
 });
 process.on('SIGTERM', () => void shutdown());
+if (process.env.MESH_TRACE) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 4) console.error('STALL', (now - last).toFixed(1), 'at', now.toFixed(0));
+    last = now;
+  }, 1).unref();
+}
+if (process.env.MESH_TRACE) {
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 1) console.error('GC', (e as any).detail?.kind, e.duration.toFixed(1), 'at', e.startTime.toFixed(0));
+  }).observe({ entryTypes: ['gc'] });
+}

@@ -43,7 +43,7 @@ describe('loadPlan', () => {
     expect(fiveXx.expect['in-mesh']?.errorRate).to.deep.equal({ max: 0.01 });
     expect(fiveXx.expect['in-mesh']?.source.line).to.equal(51);
     expect(plan.workloads[0]).to.include({ name: 'appflaky', replicas: 1, servicePort: 80, targetPort: 5000, sidecar: true, serviceAccount: 'appflaky' });
-    expect(plan.workloads[0].behaviour).to.deep.include({ failureRate: 0.5, failureStatus: 500, latency: { kind: 'fixed', ms: 1 } });
+    expect(plan.workloads[0].behaviour).to.deep.include({ failureRate: 0.5, failureStatus: 500, latency: { kind: 'fixed', ms: 0 } });
     expect(plan.hash).to.match(/^[0-9a-f]{64}$/);
   });
 

@@ -11,10 +11,10 @@ export const ejectionNeverPossible: LintRule = {
   severity: 'warning',
   title: 'maxEjectionPercent can never eject a host with this many replicas',
   check(plan) {
-    return outlierBlocksInPlan(plan).flatMap(({ stage, destinationRule, path, outlier, workload }) => {
-      if (!workload) return [];
+    return outlierBlocksInPlan(plan).flatMap(({ stage, destinationRule, path, outlier, workload, hosts }) => {
+      if (!workload || hosts === 0) return [];
       const maxPercent = outlier.maxEjectionPercent ?? 10;
-      const onePercent = 100 / workload.replicas;
+      const onePercent = 100 / hosts;
       if (onePercent <= maxPercent) return [];
       return [
         {
@@ -22,7 +22,7 @@ export const ejectionNeverPossible: LintRule = {
           severity: this.severity,
           stage: stage.name,
           location: locateField(destinationRule, outlier.maxEjectionPercent === undefined ? path : `${path}.maxEjectionPercent`),
-          message: `${destinationRule.metadata.name}: maxEjectionPercent ${maxPercent}${outlier.maxEjectionPercent === undefined ? ' (default)' : ''} with ${workload.replicas} replica(s) of ${workload.name}: ejecting one host would be ${Math.round(onePercent)}%, so nothing is ever ejected`,
+          message: `${destinationRule.metadata.name}: maxEjectionPercent ${maxPercent}${outlier.maxEjectionPercent === undefined ? ' (default)' : ''} with ${hosts} host(s) behind ${destinationRule.spec.host}: ejecting one host would be ${Math.round(onePercent)}%, so nothing is ever ejected`,
           fix: `set \`maxEjectionPercent: ${Math.ceil(onePercent)}\` or more`,
         },
       ];

@@ -2,7 +2,7 @@
 import type { AppBehaviour, Plan, Stage, WorkloadSpec } from '../../plan/types.ts';
 import { DEFAULT_BEHAVIOUR } from '../../plan/behaviour.ts';
 import type { LintFinding, LintSeverity } from '../lint-finding.ts';
-import { findWorkloadByHost } from '../service-hosts.ts';
+import { endpointCount, findWorkloadByHost } from '../service-hosts.ts';
 import type { DestinationRule, HttpRoute, OutlierDetection, VirtualService } from '../types.ts';
 
 export interface LintRule {
@@ -51,6 +51,8 @@ export interface OutlierInStage {
   /** Field path of the outlierDetection block. */
   path: string;
   workload?: WorkloadSpec;
+  /** Endpoints behind the DestinationRule's host, over every Deployment its Service selects. */
+  hosts: number;
 }
 
 /** Every outlierDetection block (top level and per subset) of every stage. */
@@ -58,12 +60,14 @@ export function outlierBlocksInPlan(plan: Plan): OutlierInStage[] {
   const out: OutlierInStage[] = [];
   for (const stage of plan.stages) {
     for (const destinationRule of stage.config.destinationRules) {
-      const workload = findWorkloadByHost(plan.workloads, destinationRule.spec.host, destinationRule.metadata.namespace ?? plan.namespace);
+      const namespace = destinationRule.metadata.namespace ?? plan.namespace;
+      const workload = findWorkloadByHost(plan.workloads, destinationRule.spec.host, namespace);
+      const hosts = endpointCount(plan.workloads, destinationRule.spec.host, namespace);
       const top = destinationRule.spec.trafficPolicy?.outlierDetection;
-      if (top) out.push({ stage, destinationRule, outlier: top, path: 'spec.trafficPolicy.outlierDetection', workload });
+      if (top) out.push({ stage, destinationRule, outlier: top, path: 'spec.trafficPolicy.outlierDetection', workload, hosts });
       (destinationRule.spec.subsets ?? []).forEach((subset, index) => {
         const own = subset.trafficPolicy?.outlierDetection;
-        if (own) out.push({ stage, destinationRule, outlier: own, path: `spec.subsets[${index}].trafficPolicy.outlierDetection`, workload });
+        if (own) out.push({ stage, destinationRule, outlier: own, path: `spec.subsets[${index}].trafficPolicy.outlierDetection`, workload, hosts });
       });
     }
   }
