@@ -31,6 +31,7 @@ async function dispatch(message: MeshRequestMessage): Promise<unknown> {
     case 'waitForVersion':
       return runtime.waitForVersion(message.version, message.timeoutMs);
     case 'stats':
+      if (process.env.MESH_TRACE) { const rr: [boolean, number][] = (globalThis as any).__rr ?? []; (globalThis as any).__rr = []; for (const f of [true, false]) { const d = rr.filter((r) => r[0] === f).map((r) => r[1]).sort((a, b) => a - b); if (d.length) console.error('ready->response', f ? 'fresh' : 'reused', 'n', d.length, 'p50', d[d.length >> 1].toFixed(2), 'p90', d[Math.floor(d.length * 0.9)].toFixed(2)); } }
       return runtime.stats();
     case 'resetStats':
       return runtime.resetStats();

@@ -96,6 +96,17 @@ export default async function () {
     expect(values(result, 'http_req_failed')).to.include({ passes: 1, fails: 1 });
   });
 
+  it('a Host header in the params names the virtual host, as in k6 (gateway vantage)', async () => {
+    let seenHost: string | undefined;
+    const server = await serve((req, res) => {
+      seenHost = req.headers.host;
+      res.end('ok');
+    });
+    const result = await runScript(probe(`${server.url}/`, "{ headers: { Host: 'catalog.shop.svc.cluster.local' } }"));
+    expect(result.outcome, result.detail).to.equal('ok');
+    expect(seenHost).to.equal('catalog.shop.svc.cluster.local');
+  });
+
   it('sends http:// requests to the proxy in absolute form (HTTP_PROXY)', async () => {
     const seen: { url?: string; host?: string }[] = [];
     const proxy = await serve((req, res) => {

@@ -17,7 +17,10 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 function requestHead(request: TransportRequest, viaProxy: boolean): string {
   const { url } = request;
-  let head = `${request.method} ${viaProxy ? url.href : url.pathname + url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
+  // A Host header in the params replaces the URL's host, as in k6 (Go sets req.Host from
+  // it): how a caller reaches a gateway by address while naming the virtual host.
+  const host = request.headers.host ?? url.host;
+  let head = `${request.method} ${viaProxy ? url.href : url.pathname + url.search} HTTP/1.1\r\nHost: ${host}\r\n`;
   let hasLength = false;
   for (const name in request.headers) {
     if (name === 'host') continue;
