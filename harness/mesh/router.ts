@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import type { Cancellation } from './cancellation.ts';
+import { startDeadlineTimer } from './deadline-timer.ts';
 import type { Random } from './random.ts';
 import { type AttemptOutcome, backoffMs, isRetriable, type RetryPolicy } from './retry-policy.ts';
 import { countResponseCode, type ProxyStats } from './stats.ts';
@@ -81,56 +82,54 @@ function waitForLease(lease: Promise<Lease>, timeLeftMs: number | undefined, sig
   if (timeLeftMs === undefined && !signal.aborted) {
     // Common case (no route timeout): only a downstream disconnect can cut the wait short.
     return new Promise((resolve) => {
-      const off = signal.subscribe(() => resolve(undefined));
+      let gone = false;
+      const off = signal.subscribe(() => {
+        gone = true;
+        resolve(undefined);
+      });
       lease.then((granted) => {
         off();
-        resolve(granted);
+        if (gone) granted.release();
+        else resolve(granted);
       });
     });
   }
   return new Promise((resolve) => {
+    let settled = false;
     const finish = (value: Lease | undefined) => {
-      clearTimeout(timer);
+      settled = true;
+      cancelTimer();
       off();
       resolve(value);
     };
-    const timer = setTimeout(() => finish(undefined), Math.max(0, timeLeftMs ?? 0));
+    const cancelTimer = startDeadlineTimer(timeLeftMs ?? 0, () => finish(undefined));
     const off = signal.subscribe(() => finish(undefined));
     if (signal.aborted) finish(undefined);
-    lease.then(finish);
+    // A lease granted just as the wait ended (too late to cancel) goes straight back.
+    lease.then((granted) => (settled ? granted.release() : finish(granted)));
   });
 }
 
 /** Runs one try under the per-try timer and what is left of the route timer. */
 function runTry(handle: AttemptHandle, perTryMs: number | undefined, routeLeftMs: number | undefined, signal: Cancellation): Promise<TryResult> {
   return new Promise((resolve) => {
-    const timers: NodeJS.Timeout[] = [];
+    const cancelTimers: (() => void)[] = [];
     let settled = false;
     const finish = (result: TryResult, abort: boolean) => {
       if (settled) return;
       settled = true;
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of cancelTimers) cancel();
       off();
       if (abort) handle.abort();
       resolve(result);
     };
     const off = signal.subscribe(() => finish({ outcome: { kind: 'downstream-gone' } }, true));
     // The route timer wins a tie: Envoy reports the whole request as timed out.
-    if (routeLeftMs !== undefined) timers.push(setTimeout(() => finish({ outcome: { kind: 'route-timeout' } }, true), Math.max(0, routeLeftMs)));
+    if (routeLeftMs !== undefined) cancelTimers.push(startDeadlineTimer(routeLeftMs, () => finish({ outcome: { kind: 'route-timeout' } }, true)));
     if (perTryMs !== undefined) {
-      // Armed when the connection is ready; the route timer already covers connecting.
+      // Armed when the connection is ready (Envoy's onPoolReady); the route timer already covers connecting.
       handle.ready.then(() => {
-        if (settled) return;
-        const deadline = performance.now() + perTryMs;
-        // Node starts a timer from the time its event loop cached when the current batch of
-        // callbacks began, so a timer armed late in a busy batch fires early (measured: 4.3 ms
-        // for 5 ms). Envoy's per-try timeout never cuts a try short: re-arm until it is due.
-        const expire = () => {
-          const left = deadline - performance.now();
-          if (left > 0) timers.push(setTimeout(expire, Math.ceil(left)));
-          else finish({ outcome: { kind: 'per-try-timeout' } }, true);
-        };
-        timers.push(setTimeout(expire, perTryMs));
+        if (!settled) cancelTimers.push(startDeadlineTimer(perTryMs, () => finish({ outcome: { kind: 'per-try-timeout' } }, true)));
       });
     }
     handle.done.then((result) => finish(result, false));
