@@ -5,9 +5,9 @@
  * only then the timers that expired, and runs their callbacks in that order: a response
  * that had already arrived when a timeout fell due is handled first, and the timeout never
  * fires. Node's loop does the opposite (expired timers run before any I/O is read), and it
- * starts a timer from the time it cached when the current batch of callbacks began, so a
- * timer armed late in a busy batch fires early (measured: 4.3 ms for 5 ms). On a mesh whose
- * proxies share one busy loop, both turned answers that were already there into timeouts.
+ * keeps timer time in whole milliseconds, so a 5 ms timer may fire after 4.x ms (measured:
+ * 4.3 ms). On a mesh whose proxies share one busy loop, both turned answers that were
+ * already there into timeouts.
  *
  * Here a timer expires only once its full duration has passed on the clock, and only after
  * the I/O that is ready at that moment has been read (`setImmediate` runs after the poll

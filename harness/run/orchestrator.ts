@@ -62,7 +62,6 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       if (signal.aborted) break;
       await runStage({ options, folder, step, index });
     }
-    record.limitations = await target.limitations();
     if (signal.aborted) status = 'interrupted';
   } catch (error) {
     status = signal.aborted ? 'interrupted' : 'failed';
@@ -130,6 +129,9 @@ async function runStage(context: { options: BenchOptions; folder: RunFolder; ste
   stageRecord.configVersion = application.version;
   stageRecord.propagationMs = Date.now() - applyStarted;
   progress.info(`    config version ${application.version} on every proxy after ${stageRecord.propagationMs} ms`);
+  // What the target cannot reproduce depends on the applied config: the run keeps the union.
+  const limitations = new Set([...(folder.record.limitations ?? []), ...(await target.limitations())]);
+  folder.record.limitations = [...limitations];
   await folder.save();
 
   for (const vantage of step.vantages) {
