@@ -87,6 +87,7 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
   });
   req.end(request.body.length > 0 ? request.body : undefined);
   return {
+    fresh: () => fresh,
     done,
     ready,
     abort: () => {

@@ -1,0 +1,71 @@
+/**
+ * The expected-outcome model against the local mesh, across a grid of retry, fault and
+ * timeout settings: for each, requests go through the real client sidecar and the observed
+ * success rate must agree with `predict()`.
+ *
+ * Tolerance: 400 requests per setting, |observed − predicted| ≤ 4.5 sd (sd = √(p(1−p)/n))
+ * + 0.02. A correct mesh misses 4.5 sd about once in 150 000 settings, and the mesh is
+ * seeded, so the draws repeat; the 0.02 absorbs the timing the model idealises (timer
+ * granularity around a cut-off). A policy that does not apply is off by 0.25 or more.
+ */
+import type http from 'node:http';
+import { expect } from 'chai';
+import { predict } from '../../harness/istio/expected-outcome.ts';
+import type { HttpRoute, IstioConfig } from '../../harness/istio/types.ts';
+import { startLocalMesh } from '../../harness/mesh/index.ts';
+import type { LocalMesh } from '../../harness/mesh/api.ts';
+import type { AppBehaviour, WorkloadSpec } from '../../harness/plan/types.ts';
+import { APP_URL, appRoute, behaviour, config, getViaProxy, keepAliveAgent, many, workload } from '../mesh/helpers.ts';
+
+interface Setting {
+  name: string;
+  behaviour: Partial<AppBehaviour>;
+  route?: Omit<HttpRoute, 'route'>;
+}
+
+const GRID: Setting[] = [
+  { name: 'no policy, 50% 500s', behaviour: { failureRate: 0.5 } },
+  { name: 'attempts 3 without retryOn, 50% 500s', behaviour: { failureRate: 0.5 }, route: { retries: { attempts: 3 } } },
+  { name: 'retryOn 5xx, attempts 1, 50% 500s', behaviour: { failureRate: 0.5 }, route: { retries: { attempts: 1, retryOn: '5xx' } } },
+  { name: 'retryOn 5xx, attempts 2, 70% 503s', behaviour: { failureRate: 0.7, failureStatus: 503 }, route: { retries: { attempts: 2, retryOn: '5xx' } } },
+  { name: 'retryOn gateway-error does not cover 500', behaviour: { failureRate: 0.4 }, route: { retries: { attempts: 2, retryOn: 'gateway-error' } } },
+  { name: 'retryOn 503 (a status code) covers 503', behaviour: { failureRate: 0.5, failureStatus: 503 }, route: { retries: { attempts: 2, retryOn: '503' } } },
+  { name: 'fault abort 30%, never retried', behaviour: { failureRate: 0 }, route: { fault: { abort: { httpStatus: 503, percentage: { value: 30 } } }, retries: { attempts: 3, retryOn: '5xx' } } },
+  { name: 'fault abort 20% composed with 50% 500s retried once', behaviour: { failureRate: 0.5 }, route: { fault: { abort: { httpStatus: 500, percentage: { value: 20 } } }, retries: { attempts: 1, retryOn: '5xx' } } },
+  { name: 'route timeout 40 ms over uniform 0-80 ms latency', behaviour: { latency: { kind: 'uniform', minMs: 0, maxMs: 80 } }, route: { timeout: '40ms', retries: { attempts: 0 } } },
+];
+
+const REQUESTS = 400;
+
+describe('expected-outcome model vs the local mesh (grid)', function () {
+  this.timeout(120_000);
+  let mesh: LocalMesh;
+  let agent: http.Agent;
+  let base: WorkloadSpec;
+
+  before(async () => {
+    base = workload({ behaviour: behaviour() });
+    mesh = await startLocalMesh({ seed: 11, profile: 'istio-1.24+', workloads: [base] });
+    agent = keepAliveAgent();
+  });
+  after(async () => {
+    agent.destroy();
+    await mesh.stop();
+  });
+
+  for (const setting of GRID) {
+    it(setting.name, async () => {
+      const stageConfig: IstioConfig = setting.route ? config({ virtualServices: [appRoute(setting.route)] }) : config();
+      const stageBehaviour = { [base.name]: setting.behaviour };
+      await mesh.waitForVersion(await mesh.applyConfig(stageConfig, stageBehaviour), 5000);
+      const prediction = predict({ config: stageConfig, workloads: [base], profile: 'istio-1.24+', vantage: 'in-mesh', url: APP_URL, behaviour: stageBehaviour });
+      expect(prediction.modelled, prediction.notes.join('; ')).to.equal(true);
+      const p = prediction.successProbability ?? ((prediction.successBounds?.min ?? 0) + (prediction.successBounds?.max ?? 1)) / 2;
+
+      const replies = await many(REQUESTS, 4, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
+      const observed = replies.filter((r) => r.status >= 200 && r.status < 400).length / REQUESTS;
+      const tolerance = 4.5 * Math.sqrt((p * (1 - p)) / REQUESTS) + 0.02;
+      expect(Math.abs(observed - p), `${prediction.formula}: predicted ${p.toFixed(3)}, observed ${observed.toFixed(3)}`).to.be.at.most(tolerance);
+    });
+  }
+});
