@@ -16,6 +16,7 @@ const BENCHMARKS = [
   { file: 'embedded-arrival-rate.ts', nodeArgs: [] },
   { file: 'embedded-memory.ts', nodeArgs: ['--expose-gc'] },
   { file: 'mesh-vs-nginx.ts', nodeArgs: [] },
+  { file: 'mesh-retries-lab.ts', nodeArgs: [] },
 ];
 
 const filter = process.argv[2];

@@ -35,11 +35,16 @@ function rsaKeyPair(): { publicPem: string; privatePem: string } {
   return { publicPem: publicKey, privatePem: privateKey };
 }
 
-function serialNumber(): string {
-  // Positive 16-byte serial: clear the top bit so DER does not read it as negative.
-  const bytes = randomBytes(16);
-  bytes[0] &= 0x7f;
-  return bytes.toString('hex');
+/**
+ * A positive 16-byte serial in hex, encoded by node-forge byte for byte as a DER INTEGER.
+ * The first byte is 0x01-0x7f: a clear top bit keeps it positive, and a non-zero first byte
+ * keeps the encoding minimal (a leading 0x00 before a byte below 0x80 is "illegal padding"
+ * to OpenSSL, which then refuses the certificate: one mesh start in a few hundred failed).
+ */
+export function certificateSerial(bytes: Buffer = randomBytes(16)): string {
+  const out = Buffer.from(bytes);
+  out[0] = (out[0] & 0x7f) || 0x01;
+  return out.toString('hex');
 }
 
 function validity(cert: forge.pki.Certificate): void {
@@ -66,7 +71,7 @@ export class CertificateAuthority {
     this.caKey = forge.pki.privateKeyFromPem(keys.privatePem) as forge.pki.rsa.PrivateKey;
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
-    cert.serialNumber = serialNumber();
+    cert.serialNumber = certificateSerial();
     validity(cert);
     const subject = [{ name: 'organizationName', value: TRUST_DOMAIN }, { name: 'commonName', value: 'resilience-bench local mesh CA' }];
     cert.setSubject(subject);
@@ -94,7 +99,7 @@ export class CertificateAuthority {
     // node-forge encodes only RSA keys: build the structure around the CA's key as a
     // placeholder, then put the leaf's EC SubjectPublicKeyInfo in its place.
     cert.publicKey = this.caCert.publicKey;
-    cert.serialNumber = serialNumber();
+    cert.serialNumber = certificateSerial();
     validity(cert);
     cert.setSubject([{ name: 'organizationName', value: TRUST_DOMAIN }]);
     cert.setIssuer(this.caCert.subject.attributes);

@@ -39,17 +39,29 @@ export function sendLocalReply(res: http.ServerResponse, status: number, body: s
   res.end(body);
 }
 
-/** Relays an upstream response; resolves when it is fully sent (or either side went away). */
+/**
+ * Relays an upstream response; resolves when it is fully sent (or either side went away).
+ * A downstream that leaves mid-response resets the upstream stream, as Envoy does, which
+ * closes its HTTP/1.1 connection: left paused, the response would hold that connection and
+ * its circuit-breaker slot for good.
+ */
 export function relayResponse(res: http.ServerResponse, upstream: http.IncomingMessage, extraHeaders: Record<string, string>): Promise<void> {
   return new Promise((resolve) => {
+    const downstreamGone = () => {
+      if (!upstream.complete) upstream.destroy();
+      resolve();
+    };
+    if (res.destroyed) {
+      downstreamGone();
+      return;
+    }
     const headers = forwardableHeaders(upstream.headers);
     res.writeHead(upstream.statusCode ?? 502, { ...headers, ...extraHeaders });
     upstream.pipe(res);
-    const done = () => resolve();
-    res.once('close', done);
+    res.once('close', downstreamGone);
     upstream.once('error', () => {
       res.destroy();
-      done();
+      resolve();
     });
   });
 }

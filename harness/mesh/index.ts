@@ -163,7 +163,7 @@ export type LocalMeshHandle = LocalMesh & { readonly pid: number | undefined; re
 export async function startLocalMesh(options: LocalMeshOptions): Promise<LocalMeshHandle> {
   const entry = fileURLToPath(new URL('./mesh-process.ts', import.meta.url));
   const child = fork(entry, [], {
-    execArgv: ['--import', tsxLoader(), ...(process.env.MESH_NODE_ARGS?.split(' ') ?? [])],
+    execArgv: ['--import', tsxLoader()],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -31,7 +31,6 @@ async function dispatch(message: MeshRequestMessage): Promise<unknown> {
     case 'waitForVersion':
       return runtime.waitForVersion(message.version, message.timeoutMs);
     case 'stats':
-      if (process.env.MESH_TRACE) { const rr: [boolean, number][] = (globalThis as any).__rr ?? []; (globalThis as any).__rr = []; for (const f of [true, false]) { const d = rr.filter((r) => r[0] === f).map((r) => r[1]).sort((a, b) => a - b); if (d.length) console.error('ready->response', f ? 'fresh' : 'reused', 'n', d.length, 'p50', d[d.length >> 1].toFixed(2), 'p90', d[Math.floor(d.length * 0.9)].toFixed(2)); } }
       return runtime.stats();
     case 'resetStats':
       return runtime.resetStats();
@@ -60,17 +59,3 @@ process.on('SIGINT', () => {
   // The parent owns the mesh's lifetime; it stops us (or disconnects) when it is done.
 });
 process.on('SIGTERM', () => void shutdown());
-if (process.env.MESH_TRACE) {
-  let last = performance.now();
-  setInterval(() => {
-    const now = performance.now();
-    if (now - last > 4) console.error('STALL', (now - last).toFixed(1), 'at', now.toFixed(0));
-    last = now;
-  }, 1).unref();
-}
-if (process.env.MESH_TRACE) {
-  const { PerformanceObserver } = await import('node:perf_hooks');
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.duration > 1) console.error('GC', (e as any).detail?.kind, e.duration.toFixed(1), 'at', e.startTime.toFixed(0));
-  }).observe({ entryTypes: ['gc'] });
-}

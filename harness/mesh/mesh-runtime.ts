@@ -70,11 +70,15 @@ export class MeshRuntime {
   /** The sample apps, in their own worker thread. */
   private apps?: AppHost;
   private stopped = false;
-  /** Outbound proxies and apps in worker threads of their own (see LocalMeshOptions.threads). */
-  private readonly threaded: boolean;
+  /** Client sidecar and gateway in a worker thread of their own (see LocalMeshOptions.threads). */
+  private readonly outboundThreaded: boolean;
+  /** The sample apps in a worker thread of their own. */
+  private readonly appsThreaded: boolean;
 
   private constructor(private readonly options: LocalMeshOptions) {
-    this.threaded = options.threads === 'per-role';
+    const threads = options.threads ?? 'default';
+    this.outboundThreaded = threads !== 'single';
+    this.appsThreaded = threads === 'per-role';
   }
 
   static async start(options: LocalMeshOptions): Promise<MeshRuntime> {
@@ -104,7 +108,7 @@ export class MeshRuntime {
         new RouteTable({ config: snapshot.config, topology: context.topology, profile: this.options.profile, gateways, namespace }),
     };
     const bases = workloads.flatMap((workload) => Array.from({ length: workload.replicas }, (_, replica) => endpointFor(workload, replica, 0)));
-    this.apps = new AppHost({ seed, apps: bases.map((base) => ({ name: base.id, behaviour: base.workload.behaviour })) }, this.threaded);
+    this.apps = new AppHost({ seed, apps: bases.map((base) => ({ name: base.id, behaviour: base.workload.behaviour })) }, this.appsThreaded);
     await this.apps.start();
     const endpointsByWorkload = new Map<WorkloadSpec, Endpoint[]>();
     for (const base of bases) {
@@ -149,7 +153,7 @@ export class MeshRuntime {
         },
       ],
     };
-    this.outbound = new OutboundHost(outbound, this.threaded);
+    this.outbound = new OutboundHost(outbound, this.outboundThreaded);
     await this.outbound.start();
     this.push(EMPTY_CONFIG);
   }

@@ -129,7 +129,7 @@ function runTry(handle: AttemptHandle, perTryMs: number | undefined, routeLeftMs
     if (perTryMs !== undefined) {
       // Armed when the connection is ready (Envoy's onPoolReady); the route timer already covers connecting.
       handle.ready.then(() => {
-        if (!settled) cancelTimers.push(startDeadlineTimer(perTryMs, () => { if (process.env.MESH_TRACE) console.error('PTT at', performance.now().toFixed(0), (handle as any).fresh?.()); finish({ outcome: { kind: 'per-try-timeout' } }, true); }));
+        if (!settled) cancelTimers.push(startDeadlineTimer(perTryMs, () => finish({ outcome: { kind: 'per-try-timeout' } }, true)));
       });
     }
     handle.done.then((result) => finish(result, false));

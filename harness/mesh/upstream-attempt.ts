@@ -55,23 +55,19 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
   });
-  let tReady = 0; let fresh = false;
   const onConnected = () => {
     connected = true;
-    tReady = performance.now();
     markReady();
   };
   const req = lease.request({ method: request.method, path: request.path, headers: request.headers });
   req.on('socket', (socket) => {
     if (!req.reusedSocket) socket.setNoDelay(true);
-    fresh = !req.reusedSocket;
     const tls = (socket as TLSSocket).encrypted === true;
     if (req.reusedSocket || (!socket.connecting && (!tls || (socket as TLSSocket).authorized))) onConnected();
     else socket.once(tls ? 'secureConnect' : 'connect', onConnected);
   });
   req.on('finish', () => (written = true));
   req.on('response', (response) => {
-    if (process.env.MESH_TRACE && request.path !== '/') ((globalThis as any).__rr ??= []).push([fresh, performance.now() - tReady]);
     // A body cut short (upstream reset mid-body) must not crash the proxy when nobody reads it (retried responses).
     response.on('error', () => {});
     settle({ outcome: { kind: 'response', status: response.statusCode ?? 502, grpcStatus: grpcStatusOf(response), requestRetriableCodes: retriableCodesHeader(request.headers) }, response });
@@ -87,7 +83,6 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
   });
   req.end(request.body.length > 0 ? request.body : undefined);
   return {
-    fresh: () => fresh,
     done,
     ready,
     abort: () => {

@@ -60,7 +60,10 @@ describe('mesh mTLS (mesh-semantics §6)', function () {
     const replies = await many(6, 1, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
     expect(replies.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
     for (const reply of replies) expect(parseAppBody(reply).forwardedClientCert).to.contain(`URI=${CLIENT_ID}`);
-    expect((await mesh.stats())['appflaky-0.retryns']['listener.0.0.0.0_15006.downstream_cx_total']).to.equal(6);
+    const sidecar = (await mesh.stats())['appflaky-0.retryns'];
+    expect(sidecar['listener.0.0.0.0_15006.downstream_cx_total']).to.equal(6);
+    // Sequential connections: each one after the first resumes the session whose ticket came with the previous answer.
+    expect(sidecar['ssl.session_reused']).to.equal(5);
   });
 
   it('§6 PERMISSIVE accepts both: external plaintext (no identity) and in-mesh mTLS', async () => {
