@@ -7,7 +7,7 @@
 import { UserError } from '../errors.ts';
 import type { IstioConfig, ManifestObject } from '../istio/types.ts';
 import { durationMs } from './duration.ts';
-import { parseRetryOn } from './retry-policy.ts';
+import { parseRetryOn } from '../istio/retry-on.ts';
 
 function fail(object: ManifestObject<unknown>, path: string, message: string, fix: string): never {
   throw new UserError({
@@ -36,11 +36,8 @@ export function checkMeshConfig(config: IstioConfig): void {
       checkDuration(vs, `${at}.retries.backoff`, route.retries?.backoff);
       checkDuration(vs, `${at}.fault.delay.fixedDelay`, route.fault?.delay?.fixedDelay);
       if (route.retries?.retryOn !== undefined) {
-        try {
-          parseRetryOn(route.retries.retryOn);
-        } catch (error) {
-          fail(vs, `${at}.retries.retryOn`, (error as Error).message, 'use Envoy retry conditions (5xx, gateway-error, reset, connect-failure, ...) or status codes');
-        }
+        const [problem] = parseRetryOn(route.retries.retryOn).problems;
+        if (problem) fail(vs, `${at}.retries.retryOn`, problem.message, 'use Envoy retry conditions (5xx, gateway-error, reset, connect-failure, ...) or status codes');
       }
       (route.match ?? []).forEach((match, j) => {
         for (const [field, value] of [

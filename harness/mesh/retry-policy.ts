@@ -3,45 +3,17 @@
  * and the decision "is this attempt's outcome retried". Pure: the router supplies outcomes.
  */
 import type { HttpRetry, MeshProfile } from '../istio/types.ts';
+import type { RETRY_ON_WORDS } from '../istio/retry-on.ts';
+import { effectiveRetryPolicy } from '../istio/retry-policy.ts';
 import { optionalDurationMs } from './duration.ts';
 import type { Random } from './random.ts';
 
-export type RetryCondition =
-  | '5xx'
-  | 'gateway-error'
-  | 'reset'
-  | 'reset-before-request'
-  | 'connect-failure'
-  | 'retriable-4xx'
-  | 'refused-stream'
-  | 'retriable-status-codes'
-  | 'retriable-headers'
-  | 'envoy-ratelimited'
-  | 'http3-post-connect-failure'
-  | 'cancelled'
-  | 'deadline-exceeded'
-  | 'internal'
-  | 'resource-exhausted'
-  | 'unavailable';
-
-const KNOWN_CONDITIONS = new Set<string>([
-  '5xx',
-  'gateway-error',
-  'reset',
-  'reset-before-request',
-  'connect-failure',
-  'retriable-4xx',
-  'refused-stream',
-  'retriable-status-codes',
-  'retriable-headers',
-  'envoy-ratelimited',
-  'http3-post-connect-failure',
-  'cancelled',
-  'deadline-exceeded',
-  'internal',
-  'resource-exhausted',
-  'unavailable',
-]);
+/**
+ * Envoy retry condition words (mesh-semantics §1). Which ones a route gets, and Istio's
+ * defaults, come from the Istio model (`effectiveRetryPolicy`), so the mesh, the
+ * validator and the expected-outcome model read a VirtualService the same way.
+ */
+export type RetryCondition = (typeof RETRY_ON_WORDS)[number];
 
 /** gRPC status codes behind the gRPC retry words. */
 const GRPC_CONDITIONS: Partial<Record<RetryCondition, number>> = {
@@ -52,13 +24,11 @@ const GRPC_CONDITIONS: Partial<Record<RetryCondition, number>> = {
   unavailable: 14,
 };
 
-const ISTIO_DEFAULT_RETRY_ON: RetryCondition[] = ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'];
-const ISTIO_DEFAULT_ATTEMPTS = 2;
 const ENVOY_BACKOFF_BASE_MS = 25;
 
 export interface RetryPolicy {
   numRetries: number;
-  retryOn: ReadonlySet<RetryCondition>;
+  retryOn: ReadonlySet<string>;
   retriableStatusCodes: readonly number[];
   /** Undefined: no per-try timeout (each try may run until the route timeout). */
   perTryTimeoutMs?: number;
@@ -66,47 +36,22 @@ export interface RetryPolicy {
   backoffMaxMs: number;
 }
 
-/** Istio's default statuses retried under `retriable-status-codes` when the route sets no retryOn. */
-export function defaultRetriableStatusCodes(profile: MeshProfile): number[] {
-  return profile === 'istio-1.22' ? [503] : [];
-}
-
-/** Splits `retryOn` into condition words and numeric status codes, as Istio's parseRetryOn does. */
-export function parseRetryOn(retryOn: string): { conditions: RetryCondition[]; statusCodes: number[] } {
-  const conditions: RetryCondition[] = [];
-  const statusCodes: number[] = [];
-  for (const raw of retryOn.split(',')) {
-    const token = raw.trim();
-    if (token === '') continue;
-    if (/^\d+$/.test(token)) statusCodes.push(Number(token));
-    else if (KNOWN_CONDITIONS.has(token)) conditions.push(token as RetryCondition);
-    else throw new Error(`unknown retryOn condition "${token}"`);
-  }
-  if (statusCodes.length > 0 && !conditions.includes('retriable-status-codes')) conditions.push('retriable-status-codes');
-  return { conditions, statusCodes };
-}
-
 /**
- * The policy for a route, or undefined when it has none (`attempts: 0`).
- * `routeTimeoutMs` 0/undefined = no route timeout.
+ * The policy for a route, or undefined when it has none (`attempts` 0 or absent in a
+ * given `retries`, as Istio's ConvertPolicy disables it). `routeTimeoutMs` 0/undefined =
+ * no route timeout.
  */
 export function resolveRetryPolicy(retries: HttpRetry | undefined, profile: MeshProfile, routeTimeoutMs?: number): RetryPolicy | undefined {
-  if (retries?.attempts === 0) return undefined;
+  const effective = effectiveRetryPolicy(retries, profile);
+  if (effective.attempts === 0) return undefined;
   const backoffBaseMs = optionalDurationMs(retries?.backoff) ?? ENVOY_BACKOFF_BASE_MS;
-  let retryOn: RetryCondition[] = ISTIO_DEFAULT_RETRY_ON;
-  let retriableStatusCodes = defaultRetriableStatusCodes(profile);
-  if (retries?.retryOn !== undefined && retries.retryOn.trim() !== '') {
-    const parsed = parseRetryOn(retries.retryOn);
-    retryOn = parsed.conditions;
-    retriableStatusCodes = parsed.statusCodes;
-  }
-  let perTryTimeoutMs = optionalDurationMs(retries?.perTryTimeout);
+  let perTryTimeoutMs = effective.perTryTimeoutMs;
   // Envoy ignores a per-try timeout that is not shorter than the route timeout.
   if (perTryTimeoutMs !== undefined && (perTryTimeoutMs <= 0 || (routeTimeoutMs && perTryTimeoutMs >= routeTimeoutMs))) perTryTimeoutMs = undefined;
   return {
-    numRetries: retries?.attempts ?? ISTIO_DEFAULT_ATTEMPTS,
-    retryOn: new Set(retryOn),
-    retriableStatusCodes,
+    numRetries: effective.attempts,
+    retryOn: effective.retryOn.words,
+    retriableStatusCodes: effective.retryOn.statusCodes,
     perTryTimeoutMs,
     backoffBaseMs,
     backoffMaxMs: backoffBaseMs * 10,
@@ -144,7 +89,7 @@ export function isRetriable(policy: RetryPolicy, outcome: AttemptOutcome): boole
   }
   if (outcome.grpcStatus !== undefined) {
     for (const [condition, code] of Object.entries(GRPC_CONDITIONS)) {
-      if (on.has(condition as RetryCondition) && outcome.grpcStatus === code) return true;
+      if (on.has(condition) && outcome.grpcStatus === code) return true;
     }
   }
   return false;

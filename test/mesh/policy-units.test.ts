@@ -9,7 +9,7 @@ import { decideAbort, decideDelay } from '../../harness/mesh/fault-injection.ts'
 import { RoundRobin } from '../../harness/mesh/load-balancer.ts';
 import { resolveMtlsMode } from '../../harness/mesh/peer-authentication.ts';
 import { createRandom, streamFor } from '../../harness/mesh/random.ts';
-import { backoffMs, isRetriable, parseRetryOn, resolveRetryPolicy } from '../../harness/mesh/retry-policy.ts';
+import { backoffMs, isRetriable, resolveRetryPolicy } from '../../harness/mesh/retry-policy.ts';
 import { peerAuthentication } from './helpers.ts';
 
 describe('retry policy (mesh-semantics §1)', () => {
@@ -35,8 +35,13 @@ describe('retry policy (mesh-semantics §1)', () => {
   });
 
   it('numeric retryOn tokens become retriable status codes and add retriable-status-codes', () => {
-    expect(parseRetryOn('503, 5xx')).to.deep.equal({ conditions: ['5xx', 'retriable-status-codes'], statusCodes: [503] });
-    expect(() => parseRetryOn('5xx,sometimes')).to.throw(/unknown retryOn condition "sometimes"/);
+    const policy = resolveRetryPolicy({ attempts: 1, retryOn: '503, 5xx' }, 'istio-1.24+')!;
+    expect([...policy.retryOn]).to.have.members(['5xx', 'retriable-status-codes']);
+    expect(policy.retriableStatusCodes).to.deep.equal([503]);
+  });
+
+  it('retries without attempts disable the policy, as Istio does (attempts 0 in the proto)', () => {
+    expect(resolveRetryPolicy({ retryOn: '5xx' }, 'istio-1.24+')).to.equal(undefined);
   });
 
   it('conditions fire as the table says', () => {
