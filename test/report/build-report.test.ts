@@ -10,7 +10,7 @@ import { REPORT_SCHEMA } from '../../harness/report/report-types.ts';
 import { clientCounters, removeRunFolders, writeRunFolder } from './run-folder-fixture.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const REAL_SUMMARY = path.resolve(here, '../../../shared/fixtures/k6-0.49/handle-summary-data.json');
+const REAL_SUMMARY = path.resolve(here, '../fixtures/k6-0.49/handle-summary-data.json');
 
 describe('buildReport', () => {
   after(removeRunFolders);

@@ -10,7 +10,7 @@ import { bundleScenarios } from '../../../esbuild.config.mjs';
 import type { K6SummaryData, SummaryGroup } from '../../../harness/runners/k6-summary.ts';
 import { runScript, startServer, TempDir, type TestServer } from './helpers.ts';
 
-const FIXTURE = join(import.meta.dirname, '../../../../shared/fixtures/k6-0.49/handle-summary-data.json');
+const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as K6SummaryData;
 
 /** The names, ids and key sets of a group tree, without the counts. */

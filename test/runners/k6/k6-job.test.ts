@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { UserError } from '../../../harness/errors.ts';
 import { buildBundleConfigMap, buildK6Job, K6_IMAGE, k6JobCommand, parsePodLog, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job.ts';
 
-const FIXTURE = join(import.meta.dirname, '../../../../shared/fixtures/k6-0.49/handle-summary-data.json');
+const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 
 describe('k6 Job manifests', () => {
   const base = {

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const FIXTURE = join(import.meta.dirname, '../../../../shared/fixtures/k6-0.49/handle-summary-data.json');
+const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 
 export interface StandIn {
   dir: string;
