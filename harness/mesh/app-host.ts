@@ -6,7 +6,7 @@
 import type { AppBehaviour } from '../plan/types.ts';
 import { streamFor } from './random.ts';
 import { SampleApp } from './sample-app.ts';
-import { WorkerRpc } from './worker-rpc.ts';
+import { RoleHost } from './role-host.ts';
 
 export interface AppWorkerData {
   seed: number;
@@ -46,19 +46,12 @@ export function createAppHandler(data: AppWorkerData): (request: AppRequest) => 
   };
 }
 
-export class AppHost {
-  private readonly rpc?: WorkerRpc<AppRequest>;
-  private readonly direct?: (request: AppRequest) => Promise<unknown>;
+export class AppHost extends RoleHost<AppRequest> {
   /** App name → 127.0.0.1 port. */
   ports: Record<string, number> = {};
 
   constructor(data: AppWorkerData, threaded: boolean) {
-    if (threaded) this.rpc = new WorkerRpc('sample apps', new URL('./app-worker.ts', import.meta.url), data);
-    else this.direct = createAppHandler(data);
-  }
-
-  private call<T>(request: AppRequest): Promise<T> {
-    return (this.rpc ? this.rpc.call<T>(request) : this.direct!(request)) as Promise<T>;
+    super({ label: 'sample apps', workerEntry: new URL('./app-worker.ts', import.meta.url), workerData: data, threaded, createHandler: () => createAppHandler(data) });
   }
 
   async start(): Promise<void> {
@@ -77,12 +70,7 @@ export class AppHost {
     return this.call({ op: 'resetStats' });
   }
 
-  async stop(): Promise<void> {
-    if (this.rpc?.failed) {
-      await this.rpc.terminate();
-      return;
-    }
-    await this.call({ op: 'stop' }).catch(() => undefined);
-    await this.rpc?.terminate();
+  stop(): Promise<void> {
+    return this.stopRole({ op: 'stop' });
   }
 }

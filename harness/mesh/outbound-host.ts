@@ -13,7 +13,7 @@ import { OutboundProxy } from './outbound-proxy.ts';
 import { createSnapshot, type ProxyContext } from './proxy-context.ts';
 import { RouteTable } from './route-table.ts';
 import { MeshTopology } from './topology.ts';
-import { WorkerRpc } from './worker-rpc.ts';
+import { RoleHost } from './role-host.ts';
 
 export interface OutboundProxySpec {
   name: string;
@@ -77,18 +77,11 @@ export function createOutboundHandler(data: OutboundWorkerData): (request: Outbo
   };
 }
 
-export class OutboundHost {
-  private readonly rpc?: WorkerRpc<OutboundRequest>;
-  private readonly direct?: (request: OutboundRequest) => Promise<unknown>;
+export class OutboundHost extends RoleHost<OutboundRequest> {
   ports: Record<string, number> = {};
 
   constructor(data: OutboundWorkerData, threaded: boolean) {
-    if (threaded) this.rpc = new WorkerRpc('outbound proxies', new URL('./outbound-worker.ts', import.meta.url), data);
-    else this.direct = createOutboundHandler(data);
-  }
-
-  private call<T>(request: OutboundRequest): Promise<T> {
-    return (this.rpc ? this.rpc.call<T>(request) : this.direct!(request)) as Promise<T>;
+    super({ label: 'outbound proxies', workerEntry: new URL('./outbound-worker.ts', import.meta.url), workerData: data, threaded, createHandler: () => createOutboundHandler(data) });
   }
 
   async start(): Promise<void> {
@@ -115,12 +108,7 @@ export class OutboundHost {
     return this.call({ op: 'drainAccessLog' });
   }
 
-  async stop(): Promise<void> {
-    if (this.rpc?.failed) {
-      await this.rpc.terminate();
-      return;
-    }
-    await this.call({ op: 'stop' }).catch(() => undefined);
-    await this.rpc?.terminate();
+  stop(): Promise<void> {
+    return this.stopRole({ op: 'stop' });
   }
 }

@@ -16,6 +16,7 @@ import type { CellRecord, RunRecord, RunStatus } from '../../harness/report/run-
 import type { K6SummaryData, SummaryMetric } from '../../harness/runners/k6-summary.ts';
 import type { RunOutcomeKind } from '../../harness/runners/runner.ts';
 import type { ProxyStats } from '../../harness/targets/target.ts';
+import { createRandom } from '../../harness/mesh/random.ts';
 
 export const HOST = 'appflaky.retryns.svc.cluster.local';
 export const CLUSTER = `outbound|80||${HOST}`;
@@ -247,17 +248,8 @@ export async function writeRunFolder(spec: RunSpec, dir?: string): Promise<strin
   return runDir;
 }
 
-/** Deterministic PRNG (mulberry32) so sampled fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the mesh's own mulberry32) so sampled fixtures are the same on every run. */
+export const seededRandom = createRandom;
 
 /** Draws `n` requests failing with probability `p` (status `failStatus`), seeded. */
 export function sampleStatuses(n: number, p: number, random: () => number, failStatus = '500'): Record<string, number> {

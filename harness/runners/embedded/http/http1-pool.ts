@@ -38,12 +38,32 @@ export class Connection {
   }
 }
 
+interface Endpoint {
+  host: string;
+  port: number;
+  key: string;
+}
+
+/** host:port of a URL, worked out once per URL object: requests reuse their URLs (see modules/http.ts). */
+const endpoints = new WeakMap<URL, Endpoint>();
+
+function endpointOf(url: URL): Endpoint {
+  let endpoint = endpoints.get(url);
+  if (!endpoint) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || 80);
+    endpoint = { host, port, key: `${host}:${port}` };
+    endpoints.set(url, endpoint);
+  }
+  return endpoint;
+}
+
 export class Http1Pool {
   private readonly idle = new Map<string, Connection[]>();
 
-  /** An idle connection to host:port, or a new one (connecting) and whether it is new. */
-  acquire(host: string, port: number): { connection: Connection; fresh: boolean } {
-    const key = `${host}:${port}`;
+  /** An idle connection to the URL's host:port, or a new one (connecting) and whether it is new. */
+  acquire(url: URL): { connection: Connection; fresh: boolean } {
+    const { host, port, key } = endpointOf(url);
     const idle = this.idle.get(key);
     while (idle && idle.length > 0) {
       const connection = idle.pop() as Connection;

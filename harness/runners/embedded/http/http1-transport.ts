@@ -9,18 +9,37 @@
 import { performance } from 'node:perf_hooks';
 import { classifyNetworkError, DIAL_TIMEOUT, type K6NetworkError, REQUEST_TIMEOUT } from './error-codes.ts';
 import type { Connection, ConnectionEvents, Http1Pool } from './http1-pool.ts';
+import { type Interruptible, unwatchInterrupt, watchInterrupt } from './interrupt-watch.ts';
 import { ResponseParser } from './response-parser.ts';
 import type { TransportRequest, TransportResponse } from './transport.ts';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
+/** What a URL's request line and connection need, read once per URL object (URL getters are not free). */
+interface UrlParts {
+  host: string;
+  path: string;
+}
+
+const urlParts = new WeakMap<URL, UrlParts>();
+
+function partsOf(url: URL): UrlParts {
+  let parts = urlParts.get(url);
+  if (!parts) {
+    parts = { host: url.host, path: url.pathname + url.search };
+    urlParts.set(url, parts);
+  }
+  return parts;
+}
+
 function requestHead(request: TransportRequest, viaProxy: boolean): string {
   const { url } = request;
+  const parts = partsOf(url);
   // A Host header in the params replaces the URL's host, as in k6 (Go sets req.Host from
   // it): how a caller reaches a gateway by address while naming the virtual host.
-  const host = request.headers.host ?? url.host;
-  let head = `${request.method} ${viaProxy ? url.href : url.pathname + url.search} HTTP/1.1\r\nHost: ${host}\r\n`;
+  const host = request.headers.host ?? parts.host;
+  let head = `${request.method} ${viaProxy ? url.href : parts.path} HTTP/1.1\r\nHost: ${host}\r\n`;
   let hasLength = false;
   for (const name in request.headers) {
     if (name === 'host') continue;
@@ -34,10 +53,23 @@ function requestHead(request: TransportRequest, viaProxy: boolean): string {
 }
 
 export function sendHttp1(request: TransportRequest, pool: Http1Pool): Promise<TransportResponse> {
-  return new Promise((resolve, reject) => new Exchange(request, pool, resolve, reject, false).start());
+  return new Promise((resolve, reject) => startHttp1(request, pool, resolve, reject));
 }
 
-class Exchange implements ConnectionEvents {
+/** sendHttp1 without a promise of its own: the caller's callbacks receive the outcome. */
+export function startHttp1(request: TransportRequest, pool: Http1Pool, resolve: (response: TransportResponse) => void, reject: (reason: unknown) => void): void {
+  try {
+    new Exchange(request, pool, resolve, reject, false).start();
+  } catch (error) {
+    reject(error);
+  }
+}
+
+function onTimeout(exchange: Exchange): void {
+  exchange.timedOut();
+}
+
+class Exchange implements ConnectionEvents, Interruptible {
   private readonly startedAt = performance.now();
   private readonly connection: Connection;
   private readonly fresh: boolean;
@@ -50,7 +82,6 @@ class Exchange implements ConnectionEvents {
   private bytesSent = 0;
   private settled = false;
   private timer?: NodeJS.Timeout;
-  private readonly onInterrupt = () => this.interrupted();
 
   constructor(
     private readonly request: TransportRequest,
@@ -59,8 +90,7 @@ class Exchange implements ConnectionEvents {
     private readonly reject: (reason: unknown) => void,
     private readonly retried: boolean,
   ) {
-    const target = request.proxy ?? request.url;
-    const acquired = pool.acquire(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80));
+    const acquired = pool.acquire(request.proxy ?? request.url);
     this.connection = acquired.connection;
     this.fresh = acquired.fresh;
     this.acquiredAt = performance.now();
@@ -74,8 +104,8 @@ class Exchange implements ConnectionEvents {
       this.interrupted();
       return;
     }
-    request.interrupt.addEventListener('abort', this.onInterrupt, { once: true });
-    this.timer = setTimeout(() => this.timedOut(), request.timeoutMs);
+    watchInterrupt(request.interrupt, this);
+    this.timer = setTimeout(onTimeout, request.timeoutMs, this);
     this.connection.handler = this;
     if (this.fresh) this.connection.socket.once('connect', () => this.connected());
     else this.write();
@@ -138,12 +168,12 @@ class Exchange implements ConnectionEvents {
     new Exchange(this.request, this.pool, this.resolve, this.reject, true).start();
   }
 
-  private timedOut(): void {
+  timedOut(): void {
     const dialing = this.fresh && this.connectedAt === 0 && this.request.timeoutMs >= CONNECT_TIMEOUT_MS;
     this.fail(dialing ? DIAL_TIMEOUT : REQUEST_TIMEOUT);
   }
 
-  private interrupted(): void {
+  interrupted(): void {
     if (this.settled) return;
     this.settle();
     this.connection.handler = undefined;
@@ -154,7 +184,7 @@ class Exchange implements ConnectionEvents {
   private settle(): void {
     this.settled = true;
     clearTimeout(this.timer);
-    this.request.interrupt.removeEventListener('abort', this.onInterrupt);
+    unwatchInterrupt(this.request.interrupt, this);
   }
 
   private fail(error: K6NetworkError): void {

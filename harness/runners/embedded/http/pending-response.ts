@@ -23,25 +23,43 @@ const RESPONSE_FIELDS = [
   'html',
 ];
 
+const ignore = () => {};
+
 export class PendingResponse<T> extends Promise<T> {
-  declare readonly callName: string;
+  readonly #callName: string;
 
   // Chained promises (then/catch/finally) are plain promises: only the call's own result guards.
   static override get [Symbol.species]() {
     return Promise;
   }
 
-  static from<T>(callName: string, promise: Promise<T>): PendingResponse<T> {
-    const pending = new PendingResponse<T>((resolve, reject) => promise.then(resolve, reject));
-    Object.defineProperty(pending, 'callName', { value: callName });
+  /**
+   * The promise of one call, settled by `start` through the callbacks it is given (no
+   * intermediate promise per request). A rejection nobody awaits, such as an un-awaited
+   * call whose VU gets interrupted, must not crash the process, so one is always handled.
+   */
+  static start<T>(callName: string, start: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void): PendingResponse<T> {
+    const pending = new PendingResponse<T>(callName, start);
+    pending.then(undefined, ignore);
     return pending;
   }
-}
 
-for (const field of RESPONSE_FIELDS) {
-  Object.defineProperty(PendingResponse.prototype, field, {
-    get(this: PendingResponse<unknown>) {
-      throw unawaitedCall(this.callName, field);
-    },
-  });
+  static from<T>(callName: string, promise: Promise<T>): PendingResponse<T> {
+    return PendingResponse.start<T>(callName, (resolve, reject) => promise.then(resolve, reject));
+  }
+
+  private constructor(callName: string, executor: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void) {
+    super(executor);
+    this.#callName = callName;
+  }
+
+  static {
+    for (const field of RESPONSE_FIELDS) {
+      Object.defineProperty(PendingResponse.prototype, field, {
+        get(this: PendingResponse<unknown>) {
+          throw unawaitedCall(this.#callName, field);
+        },
+      });
+    }
+  }
 }

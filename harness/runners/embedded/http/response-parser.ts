@@ -17,6 +17,8 @@ type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 't
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/;
 
 export class ResponseParser {
   head?: ParsedHead;
@@ -24,7 +26,7 @@ export class ResponseParser {
   /** Whether the connection can carry another request after this response. */
   keepAlive = true;
   private state: State = 'head';
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private remaining = 0;
 
   constructor(
@@ -65,7 +67,7 @@ export class ResponseParser {
       }
       case 'until-close':
         this.keep(this.pending);
-        this.pending = Buffer.alloc(0);
+        this.pending = EMPTY;
         return false;
       case 'chunk-size': {
         const eol = this.pending.indexOf(CRLF);
@@ -108,16 +110,23 @@ export class ResponseParser {
       if (this.pending.length > MAX_HEAD_BYTES) throw new Error('response headers too large');
       return false;
     }
-    const lines = this.pending.subarray(0, end).toString('latin1').split('\r\n');
-    this.pending = this.pending.subarray(end + 4);
-    const statusLine = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(lines[0]);
-    if (!statusLine) throw new Error(`malformed HTTP response "${lines[0].slice(0, 40)}"`);
+    // One string for the whole head, walked line by line (no array of lines per response).
+    const text = this.pending.toString('latin1', 0, end);
+    this.pending = end + 4 === this.pending.length ? EMPTY : this.pending.subarray(end + 4);
+    let lineEnd = text.indexOf('\r\n');
+    if (lineEnd === -1) lineEnd = text.length;
+    const firstLine = text.slice(0, lineEnd);
+    const statusLine = STATUS_LINE.exec(firstLine);
+    if (!statusLine) throw new Error(`malformed HTTP response "${firstLine.slice(0, 40)}"`);
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(':');
-      if (colon <= 0) continue;
-      const name = lines[i].slice(0, colon).trim().toLowerCase();
-      const value = lines[i].slice(colon + 1).trim();
+    while (lineEnd < text.length) {
+      const start = lineEnd + 2;
+      lineEnd = text.indexOf('\r\n', start);
+      if (lineEnd === -1) lineEnd = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon <= start || colon >= lineEnd) continue;
+      const name = text.slice(start, colon).trim().toLowerCase();
+      const value = text.slice(colon + 1, lineEnd).trim();
       headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     }
     const status = Number(statusLine[2]);

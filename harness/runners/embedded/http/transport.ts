@@ -7,7 +7,7 @@
 import type https from 'node:https';
 import type { K6NetworkError } from './error-codes.ts';
 import type { Http1Pool } from './http1-pool.ts';
-import { sendHttp1 } from './http1-transport.ts';
+import { sendHttp1, startHttp1 } from './http1-transport.ts';
 import { sendWithNode } from './node-transport.ts';
 
 /** A VU's connections. */
@@ -64,4 +64,10 @@ export function canonicalHeaderName(name: string): string {
 export function send(request: TransportRequest): Promise<TransportResponse> {
   if (request.url.protocol === 'https:') return sendWithNode(request);
   return sendHttp1(request, request.connections.http1);
+}
+
+/** `send` reporting to callbacks: plain HTTP then costs no promise per request. */
+export function startSend(request: TransportRequest, resolve: (response: TransportResponse) => void, reject: (reason: unknown) => void): void {
+  if (request.url.protocol === 'https:') sendWithNode(request).then(resolve, reject);
+  else startHttp1(request, request.connections.http1, resolve, reject);
 }

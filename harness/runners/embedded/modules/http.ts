@@ -8,10 +8,12 @@ import { unsupportedApi } from '../errors.ts';
 import { errorCodeForStatus } from '../http/error-codes.ts';
 import { PendingResponse } from '../http/pending-response.ts';
 import { K6Response } from '../http/response.ts';
-import { send, type TransportResponse } from '../http/transport.ts';
+import { startSend, type TransportResponse } from '../http/transport.ts';
 import type { ResponseCallback, Vu } from '../vu.ts';
+import { type RequestTagInput, requestTags } from './request-tags.ts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const URL_CACHE_LIMIT = 256;
 const USER_AGENT = 'resilience-bench embedded k6 runtime (k6/0.49 compatible)';
 
 interface Params {
@@ -42,15 +44,31 @@ export function createHttpModule(vu: Vu) {
   const run = vu.run;
   vu.responseCallback = DEFAULT_EXPECTED;
 
-  async function perform(method: string, url: unknown, body: Body, params: Params | undefined): Promise<K6Response> {
-    const urlText = String(url);
-    let parsed: URL;
+  /** Parsed URLs by their text: scripts request the same few URLs, and parsing is not free. Never mutated. */
+  const urls = new Map<string, URL>();
+
+  function parseUrl(urlText: string): URL {
+    let parsed = urls.get(urlText);
+    if (parsed) return parsed;
     try {
       parsed = new URL(urlText);
     } catch {
       throw new Error(`invalid URL "${urlText}"`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported protocol in URL "${urlText}"`);
+    if (urls.size >= URL_CACHE_LIMIT) urls.clear();
+    urls.set(urlText, parsed);
+    return parsed;
+  }
+
+  /**
+   * One request, reporting to callbacks rather than through promises of its own: at tens
+   * of thousands of requests a second the promise chain was a visible share of the CPU.
+   * Throws synchronously on invalid arguments.
+   */
+  function perform(method: string, url: unknown, body: Body, params: Params | undefined, resolve: (response: K6Response) => void, reject: (reason: unknown) => void): void {
+    const urlText = String(url);
+    const parsed = parseUrl(urlText);
     const group = vu.group;
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
     const payload = encodeBody(body, headers);
@@ -59,43 +77,53 @@ export function createHttpModule(vu: Vu) {
     const responseType = params?.responseType ?? (run.options?.discardResponseBodies ? 'none' : 'text');
     if (params?.redirects !== undefined && params.redirects !== 0) throw unsupportedApi('params.redirects (following redirects)');
 
-    const raw = await send({
-      method,
-      url: parsed,
-      headers,
-      body: payload,
-      timeoutMs,
-      discardBody: responseType === 'none',
-      connections: vu.connections,
-      proxy: parsed.protocol === 'http:' ? run.httpProxy : undefined,
-      interrupt: vu.interrupt.signal,
-    });
+    const received = (raw: TransportResponse) => {
+      try {
+        const errorCode = raw.error ? raw.error.code : errorCodeForStatus(raw.status);
+        const callback = params && 'responseCallback' in params ? (params.responseCallback ?? null) : vu.responseCallback;
+        const expected = callback === null ? undefined : raw.error === undefined && callback({ status: raw.status });
+        emitRequestMetrics(vu, raw, { raw, method, url: urlText, groupPath: group.path, userTags: params?.tags, errorCode, expected });
+        resolve(
+          new K6Response({
+            raw,
+            url: urlText,
+            errorCode,
+            binary: responseType === 'binary',
+            request: { method, url: urlText, rawHeaders: headers, body: payload },
+          }),
+        );
+      } catch (error) {
+        reject(error);
+      }
+    };
+    startSend(
+      {
+        method,
+        url: parsed,
+        headers,
+        body: payload,
+        timeoutMs,
+        discardBody: responseType === 'none',
+        connections: vu.connections,
+        proxy: parsed.protocol === 'http:' ? run.httpProxy : undefined,
+        interrupt: vu.interrupt.signal,
+      },
+      received,
+      reject,
+    );
+  }
 
-    const errorCode = raw.error ? raw.error.code : errorCodeForStatus(raw.status);
-    const callback = params && 'responseCallback' in params ? (params.responseCallback ?? null) : vu.responseCallback;
-    const expected = callback === null ? undefined : raw.error === undefined && callback({ status: raw.status });
-    emitRequestMetrics({ vu, raw, method, url: urlText, groupPath: group.path, userTags: params?.tags, errorCode, expected });
-    return new K6Response({
-      raw,
-      url: urlText,
-      errorCode,
-      binary: responseType === 'binary',
-      request: { method, url: urlText, rawHeaders: headers, body: payload },
-    });
+  function performAsync(method: string, url: unknown, body: Body, params: Params | undefined): Promise<K6Response> {
+    return new Promise((resolve, reject) => perform(method, url, body, params, resolve, reject));
   }
 
   function request(method: string, url: unknown, body?: Body, params?: Params) {
     const upper = String(method).toUpperCase();
-    const pending = PendingResponse.from(`http.request('${upper}', ...)`, perform(upper, url, body, params));
-    pending.catch(() => {});
-    return pending;
+    return PendingResponse.start<K6Response>(`http.request('${upper}', ...)`, (resolve, reject) => perform(upper, url, body, params, resolve, reject));
   }
 
-  function call(name: string, method: string, url: unknown, body: Body, params: Params | undefined) {
-    const pending = PendingResponse.from(`http.${name}(...)`, perform(method, url, body, params));
-    // An un-awaited call whose VU gets interrupted must not crash the process.
-    pending.catch(() => {});
-    return pending;
+  function call(callName: string, method: string, url: unknown, body: Body, params: Params | undefined) {
+    return PendingResponse.start<K6Response>(callName, (resolve, reject) => perform(method, url, body, params, resolve, reject));
   }
 
   async function batchAll(requests: unknown): Promise<unknown> {
@@ -107,7 +135,7 @@ export function createHttpModule(vu: Vu) {
       while (next < entries.length) {
         const [key, spec] = entries[next++];
         const { method, url, body, params } = batchSpec(spec);
-        results.push([key, await perform(method, url, body, params)]);
+        results.push([key, await performAsync(method, url, body, params)]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, entries.length) }, worker));
@@ -120,20 +148,16 @@ export function createHttpModule(vu: Vu) {
   }
 
   const module = {
-    get: (url: unknown, params?: Params) => call('get', 'GET', url, null, params),
-    head: (url: unknown, params?: Params) => call('head', 'HEAD', url, null, params),
-    post: (url: unknown, body?: Body, params?: Params) => call('post', 'POST', url, body, params),
-    put: (url: unknown, body?: Body, params?: Params) => call('put', 'PUT', url, body, params),
-    patch: (url: unknown, body?: Body, params?: Params) => call('patch', 'PATCH', url, body, params),
-    del: (url: unknown, body?: Body, params?: Params) => call('del', 'DELETE', url, body, params),
-    options: (url: unknown, body?: Body, params?: Params) => call('options', 'OPTIONS', url, body, params),
+    get: (url: unknown, params?: Params) => call('http.get(...)', 'GET', url, null, params),
+    head: (url: unknown, params?: Params) => call('http.head(...)', 'HEAD', url, null, params),
+    post: (url: unknown, body?: Body, params?: Params) => call('http.post(...)', 'POST', url, body, params),
+    put: (url: unknown, body?: Body, params?: Params) => call('http.put(...)', 'PUT', url, body, params),
+    patch: (url: unknown, body?: Body, params?: Params) => call('http.patch(...)', 'PATCH', url, body, params),
+    del: (url: unknown, body?: Body, params?: Params) => call('http.del(...)', 'DELETE', url, body, params),
+    options: (url: unknown, body?: Body, params?: Params) => call('http.options(...)', 'OPTIONS', url, body, params),
     request,
-    asyncRequest: (method: string, url: unknown, body?: Body, params?: Params) => perform(String(method).toUpperCase(), url, body, params),
-    batch: (requests: unknown) => {
-      const pending = PendingResponse.from('http.batch(...)', batchAll(requests));
-      pending.catch(() => {});
-      return pending;
-    },
+    asyncRequest: (method: string, url: unknown, body?: Body, params?: Params) => performAsync(String(method).toUpperCase(), url, body, params),
+    batch: (requests: unknown) => PendingResponse.from('http.batch(...)', batchAll(requests)),
     expectedStatuses,
     setResponseCallback: (callback: ResponseCallback) => {
       if (callback !== null && typeof callback !== 'function') throw new Error('setResponseCallback takes http.expectedStatuses(...) or null');
@@ -159,25 +183,12 @@ function encodeBody(body: Body, headers: Record<string, string>): Buffer | undef
   return Buffer.from(new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString());
 }
 
-interface RequestSample {
-  vu: Vu;
-  raw: TransportResponse;
-  method: string;
-  url: string;
-  groupPath: string;
-  userTags: Record<string, unknown> | undefined;
-  errorCode: number;
-  /** undefined when the response callback is null (then k6 emits no http_req_failed). */
-  expected: boolean | undefined;
-}
-
-/** k6's per-request samples and tags (status, method, url, name, proto, expected_response, error, error_code). */
-function emitRequestMetrics(sample: RequestSample): void {
-  const { vu, raw } = sample;
+/** k6's per-request samples, all with one tag set (see request-tags.ts). */
+function emitRequestMetrics(vu: Vu, raw: TransportResponse, input: RequestTagInput): void {
   const m = vu.run.builtin;
   vu.bytesSent += raw.bytesSent;
   vu.bytesReceived += raw.bytesReceived;
-  const tags = requestTags(sample);
+  const tags = requestTags(vu, input);
   const { registry } = vu.run;
   const t = raw.timings;
   registry.add(m.http_reqs, 1, tags);
@@ -188,33 +199,5 @@ function emitRequestMetrics(sample: RequestSample): void {
   registry.add(m.http_req_sending, t.sending, tags);
   registry.add(m.http_req_waiting, t.waiting, tags);
   registry.add(m.http_req_receiving, t.receiving, tags);
-  if (sample.expected !== undefined) registry.add(m.http_req_failed, sample.expected ? 0 : 1, tags);
-}
-
-const TAG_CACHE_LIMIT = 256;
-
-/**
- * A load test sends the same few tag sets over and over; each VU keeps the tag objects
- * it built (keyed by their varying parts) instead of building ~15-key objects per request.
- */
-function requestTags(sample: RequestSample): Record<string, string> {
-  const { vu, raw } = sample;
-  let key = `${sample.groupPath}\u0000${sample.method}\u0000${sample.url}\u0000${raw.status}\u0000${raw.proto}\u0000${sample.expected}\u0000${sample.errorCode}\u0000${raw.error?.message ?? ''}`;
-  if (sample.userTags) for (const name in sample.userTags) key += `\u0000${name}\u0001${sample.userTags[name]}`;
-  const cache = vu.tagCache;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const tags: Record<string, string> = { ...vu.tags, group: sample.groupPath, method: sample.method, url: sample.url, name: sample.url, status: String(raw.status) };
-  if (raw.proto !== '') tags.proto = raw.proto;
-  if (sample.expected !== undefined) tags.expected_response = String(sample.expected);
-  if (raw.error) tags.error = raw.error.message;
-  if (sample.errorCode !== 0) tags.error_code = String(sample.errorCode);
-  if (sample.userTags) {
-    for (const name in sample.userTags) tags[name] = String(sample.userTags[name]);
-    // k6 reports a named request's url tag as its name, keeping url cardinality low.
-    if (sample.userTags.name !== undefined) tags.url = tags.name;
-  }
-  if (cache.size >= TAG_CACHE_LIMIT) cache.clear();
-  cache.set(key, tags);
-  return tags;
+  if (input.expected !== undefined) registry.add(m.http_req_failed, input.expected ? 0 : 1, tags);
 }
