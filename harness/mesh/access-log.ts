@@ -4,6 +4,7 @@
  * and the number dropped is kept so a reader knows the log is partial.
  */
 import type { AccessLogEntry } from './api.ts';
+import { countResponseCode, type ProxyStats } from './stats.ts';
 
 const MAX_ENTRIES = 200_000;
 
@@ -33,4 +34,36 @@ export class AccessLog {
 export function formatFlags(flags: Iterable<string>): string {
   const list = [...new Set(flags)];
   return list.length === 0 ? '-' : list.join(',');
+}
+
+export type DownstreamLog = (status: number, flags: string[], attempts: number, extra?: Partial<AccessLogEntry>) => void;
+
+/**
+ * What every proxy does once a downstream request is answered: count the response code
+ * under its listener's stat prefix and write one access-log line, timed from `startedAt`.
+ */
+export function downstreamRequestLog(options: {
+  log: AccessLog;
+  stats: ProxyStats;
+  statPrefix: string;
+  proxy: string;
+  request: { method: string; path: string; authority: string };
+  startedAt: number;
+  extra?: Partial<AccessLogEntry>;
+}): DownstreamLog {
+  const { log, stats, statPrefix, proxy, request, startedAt } = options;
+  return (status, flags, attempts, extra) => {
+    if (status > 0) countResponseCode(stats, `${statPrefix}downstream_rq`, status);
+    log.push({
+      time: new Date(startedAt).toISOString(),
+      proxy,
+      ...request,
+      status,
+      flags: formatFlags(flags),
+      attempts,
+      durationMs: Date.now() - startedAt,
+      ...options.extra,
+      ...extra,
+    });
+  };
 }

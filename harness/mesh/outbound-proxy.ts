@@ -13,13 +13,14 @@ import { Cancellation } from './cancellation.ts';
 import type { IssuedCertificate } from './certificates.ts';
 import { type ClusterPolicy, resolveClusterPolicy } from './destination-policy.ts';
 import { decideAbort, decideDelay, FAULT_ABORT_BODY } from './fault-injection.ts';
+import { downstreamRequestLog } from './access-log.ts';
 import { forwardableHeaders, readBody, relayResponse, requestTarget, sendLocalReply } from './http-util.ts';
 import type { MeshSnapshot, ProxyContext } from './proxy-context.ts';
 import { streamFor } from './random.ts';
 import { forward } from './router.ts';
 import { MESH_GATEWAY, type RouteTable, type RouteTarget } from './route-table.ts';
 import { listenOnLoopback, SocketTracker } from './sockets.ts';
-import { countResponseCode, ProxyStats } from './stats.ts';
+import { ProxyStats } from './stats.ts';
 import type { Endpoint } from './topology.ts';
 import { UpstreamCluster } from './upstream-cluster.ts';
 import type { ClientTls } from './upstream-pool.ts';
@@ -141,21 +142,7 @@ export class OutboundProxy {
     stats.inc(`${this.statPrefix}downstream_rq_total`);
     const { authority, path } = requestTarget(req);
     const method = req.method ?? 'GET';
-    const log = (status: number, flags: string[], attempts: number, extra: { upstreamHost?: string; upstreamCluster?: string } = {}) => {
-      if (status > 0) countResponseCode(stats, `${this.statPrefix}downstream_rq`, status);
-      this.options.context.accessLog.push({
-        time: new Date(startedAt).toISOString(),
-        proxy: this.name,
-        method,
-        path,
-        authority,
-        status,
-        flags: flags.length === 0 ? '-' : [...new Set(flags)].join(','),
-        attempts,
-        durationMs: Date.now() - startedAt,
-        ...extra,
-      });
-    };
+    const log = downstreamRequestLog({ log: this.options.context.accessLog, stats, statPrefix: this.statPrefix, proxy: this.name, request: { method, path, authority }, startedAt });
 
     const body = await readBody(req);
     if (body === undefined) {

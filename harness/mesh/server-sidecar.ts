@@ -16,13 +16,14 @@ import { Cancellation } from './cancellation.ts';
 import type { IssuedCertificate } from './certificates.ts';
 import { spiffeIdFromSubjectAltName } from './certificates.ts';
 import { resolvePoolLimits } from './destination-policy.ts';
+import { downstreamRequestLog } from './access-log.ts';
 import { forwardableHeaders, readBody, relayResponse, requestTarget, sendLocalReply } from './http-util.ts';
 import type { MeshSnapshot, ProxyContext } from './proxy-context.ts';
 import { streamFor } from './random.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { forward } from './router.ts';
 import { listenOnLoopback, SocketTracker } from './sockets.ts';
-import { countResponseCode, ProxyStats } from './stats.ts';
+import { ProxyStats } from './stats.ts';
 import type { Endpoint } from './topology.ts';
 import { UpstreamCluster } from './upstream-cluster.ts';
 
@@ -173,23 +174,15 @@ export class ServerSidecar {
     const peer = this.peerOf(req.socket);
     const method = req.method ?? 'GET';
     const { authority, path } = requestTarget(req);
-    const log = (status: number, flags: string[], attempts: number) => {
-      if (status > 0) countResponseCode(stats, `${this.statPrefix}downstream_rq`, status);
-      this.options.context.accessLog.push({
-        time: new Date(startedAt).toISOString(),
-        proxy: this.name,
-        method,
-        path,
-        authority,
-        status,
-        flags: flags.length === 0 ? '-' : [...new Set(flags)].join(','),
-        attempts,
-        durationMs: Date.now() - startedAt,
-        upstreamHost: `${this.name}/app`,
-        upstreamCluster: this.app.name,
-        ...(peer?.id && { peerIdentity: peer.id }),
-      });
-    };
+    const log = downstreamRequestLog({
+      log: this.options.context.accessLog,
+      stats,
+      statPrefix: this.statPrefix,
+      proxy: this.name,
+      request: { method, path, authority },
+      startedAt,
+      extra: { upstreamHost: `${this.name}/app`, upstreamCluster: this.app.name, ...(peer?.id && { peerIdentity: peer.id }) },
+    });
     const body = await readBody(req);
     if (body === undefined) {
       sendLocalReply(res, 413, 'payload too large');

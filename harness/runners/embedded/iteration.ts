@@ -38,7 +38,7 @@ export async function runIteration(vu: Vu, exec: string): Promise<void> {
     run.iterationsInterrupted++;
     return;
   }
-  const tags = { ...vu.tags, group: '' };
+  const tags = vu.iterationTags;
   registry.add(builtin.data_sent, vu.bytesSent, tags);
   registry.add(builtin.data_received, vu.bytesReceived, tags);
   if (!completed) {

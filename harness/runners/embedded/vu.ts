@@ -20,6 +20,9 @@ export interface ScenarioState {
   progress(): number;
 }
 
+/** Bounds the check tag sets kept per group, should a script make up check names as it goes. */
+const CHECK_TAGS_LIMIT = 256;
+
 export type ResponseCallback = ((response: { status: number }) => boolean) | null;
 
 export class Vu {
@@ -40,6 +43,8 @@ export class Vu {
   exports: Record<string, unknown> = {};
   setupData: unknown;
   private connectionsCache?: VuConnections;
+  private iterationTagsCache?: Tags;
+  private readonly checkTagsCache = new Map<GroupNode, Map<string, Tags>>();
 
   constructor(
     readonly id: number,
@@ -64,6 +69,8 @@ export class Vu {
   refreshTags(): void {
     this.tags = this.baseTags();
     this.tagCache.clear();
+    this.iterationTagsCache = undefined;
+    this.checkTagsCache.clear();
   }
 
   /** Sample tags with the current group, plus extra ones (request or metric tags). */
@@ -71,6 +78,37 @@ export class Vu {
     const tags: Tags = { ...this.tags, group: this.group.path };
     if (extra) for (const key in extra) tags[key] = String(extra[key]);
     return tags;
+  }
+
+  /**
+   * A check's sample tags. Without extra tags the set depends only on the group and the
+   * check's name, so it is built once and reused (samples never keep or change tag objects).
+   */
+  checkTags(name: string, extra?: Record<string, unknown>): Tags {
+    if (extra) {
+      const tags = this.sampleTags(extra);
+      tags.check = name;
+      return tags;
+    }
+    let byName = this.checkTagsCache.get(this.group);
+    if (!byName) {
+      byName = new Map();
+      this.checkTagsCache.set(this.group, byName);
+    }
+    let tags = byName.get(name);
+    if (!tags) {
+      if (byName.size >= CHECK_TAGS_LIMIT) byName.clear();
+      tags = this.sampleTags();
+      tags.check = name;
+      byName.set(name, tags);
+    }
+    return tags;
+  }
+
+  /** The tags of the per-iteration samples (iterations, iteration_duration, data_*): group is the root. */
+  get iterationTags(): Tags {
+    this.iterationTagsCache ??= { ...this.tags, group: '' };
+    return this.iterationTagsCache;
   }
 
   close(): void {

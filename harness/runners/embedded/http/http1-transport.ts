@@ -11,7 +11,7 @@ import { classifyNetworkError, DIAL_TIMEOUT, type K6NetworkError, REQUEST_TIMEOU
 import type { Connection, ConnectionEvents, Http1Pool } from './http1-pool.ts';
 import { type Interruptible, unwatchInterrupt, watchInterrupt } from './interrupt-watch.ts';
 import { ResponseParser } from './response-parser.ts';
-import type { TransportRequest, TransportResponse } from './transport.ts';
+import type { ResponseHandler, TransportRequest, TransportResponse } from './transport.ts';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -53,15 +53,15 @@ function requestHead(request: TransportRequest, viaProxy: boolean): string {
 }
 
 export function sendHttp1(request: TransportRequest, pool: Http1Pool): Promise<TransportResponse> {
-  return new Promise((resolve, reject) => startHttp1(request, pool, resolve, reject));
+  return new Promise((resolve, reject) => startHttp1(request, pool, { received: resolve, failed: reject }));
 }
 
-/** sendHttp1 without a promise of its own: the caller's callbacks receive the outcome. */
-export function startHttp1(request: TransportRequest, pool: Http1Pool, resolve: (response: TransportResponse) => void, reject: (reason: unknown) => void): void {
+/** sendHttp1 without a promise of its own: the handler receives the outcome. */
+export function startHttp1(request: TransportRequest, pool: Http1Pool, handler: ResponseHandler): void {
   try {
-    new Exchange(request, pool, resolve, reject, false).start();
+    new Exchange(request, pool, handler, false).start();
   } catch (error) {
-    reject(error);
+    handler.failed(error);
   }
 }
 
@@ -86,8 +86,7 @@ class Exchange implements ConnectionEvents, Interruptible {
   constructor(
     private readonly request: TransportRequest,
     private readonly pool: Http1Pool,
-    private readonly resolve: (response: TransportResponse) => void,
-    private readonly reject: (reason: unknown) => void,
+    private readonly handler: ResponseHandler,
     private readonly retried: boolean,
   ) {
     const acquired = pool.acquire(request.proxy ?? request.url);
@@ -165,7 +164,7 @@ class Exchange implements ConnectionEvents, Interruptible {
     this.settle();
     this.connection.handler = undefined;
     this.connection.socket.destroy();
-    new Exchange(this.request, this.pool, this.resolve, this.reject, true).start();
+    new Exchange(this.request, this.pool, this.handler, true).start();
   }
 
   timedOut(): void {
@@ -178,7 +177,7 @@ class Exchange implements ConnectionEvents, Interruptible {
     this.settle();
     this.connection.handler = undefined;
     this.connection.socket.destroy();
-    this.reject(this.request.interrupt.reason);
+    this.handler.failed(this.request.interrupt.reason);
   }
 
   private settle(): void {
@@ -192,7 +191,7 @@ class Exchange implements ConnectionEvents, Interruptible {
     this.settle();
     this.connection.handler = undefined;
     this.connection.socket.destroy();
-    this.resolve(this.result(error));
+    this.handler.received(this.result(error));
   }
 
   private complete(): void {
@@ -203,7 +202,7 @@ class Exchange implements ConnectionEvents, Interruptible {
       this.connection.handler = undefined;
       this.connection.socket.destroy();
     }
-    this.resolve(this.result());
+    this.handler.received(this.result());
   }
 
   private result(error?: K6NetworkError): TransportResponse {

@@ -66,8 +66,18 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
   return sendHttp1(request, request.connections.http1);
 }
 
-/** `send` reporting to callbacks: plain HTTP then costs no promise per request. */
-export function startSend(request: TransportRequest, resolve: (response: TransportResponse) => void, reject: (reason: unknown) => void): void {
-  if (request.url.protocol === 'https:') sendWithNode(request).then(resolve, reject);
-  else startHttp1(request, request.connections.http1, resolve, reject);
+/** Where a request started with `startSend` reports: the response (k6 errors included), or a rejection (interrupt). */
+export interface ResponseHandler {
+  received(response: TransportResponse): void;
+  failed(reason: unknown): void;
+}
+
+/** `send` reporting to a handler object: plain HTTP then costs no promise or closure per request. */
+export function startSend(request: TransportRequest, handler: ResponseHandler): void {
+  if (request.url.protocol === 'https:') {
+    sendWithNode(request).then(
+      (response) => handler.received(response),
+      (reason: unknown) => handler.failed(reason),
+    );
+  } else startHttp1(request, request.connections.http1, handler);
 }

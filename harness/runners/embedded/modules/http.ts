@@ -5,25 +5,15 @@
  */
 import { parseDurationMs } from '../duration.ts';
 import { unsupportedApi } from '../errors.ts';
-import { errorCodeForStatus } from '../http/error-codes.ts';
 import { PendingResponse } from '../http/pending-response.ts';
-import { K6Response } from '../http/response.ts';
-import { startSend, type TransportResponse } from '../http/transport.ts';
+import type { K6Response } from '../http/response.ts';
+import { startSend } from '../http/transport.ts';
 import type { ResponseCallback, Vu } from '../vu.ts';
-import { type RequestTagInput, requestTags } from './request-tags.ts';
+import { HttpCall, type Params } from './http-call.ts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const URL_CACHE_LIMIT = 256;
 const USER_AGENT = 'resilience-bench embedded k6 runtime (k6/0.49 compatible)';
-
-interface Params {
-  headers?: Record<string, unknown>;
-  tags?: Record<string, unknown>;
-  timeout?: string | number;
-  responseType?: 'text' | 'binary' | 'none';
-  responseCallback?: ResponseCallback;
-  redirects?: number;
-}
 
 type Body = string | ArrayBuffer | ArrayBufferView | Record<string, unknown> | null | undefined;
 
@@ -77,25 +67,7 @@ export function createHttpModule(vu: Vu) {
     const responseType = params?.responseType ?? (run.options?.discardResponseBodies ? 'none' : 'text');
     if (params?.redirects !== undefined && params.redirects !== 0) throw unsupportedApi('params.redirects (following redirects)');
 
-    const received = (raw: TransportResponse) => {
-      try {
-        const errorCode = raw.error ? raw.error.code : errorCodeForStatus(raw.status);
-        const callback = params && 'responseCallback' in params ? (params.responseCallback ?? null) : vu.responseCallback;
-        const expected = callback === null ? undefined : raw.error === undefined && callback({ status: raw.status });
-        emitRequestMetrics(vu, raw, { raw, method, url: urlText, groupPath: group.path, userTags: params?.tags, errorCode, expected });
-        resolve(
-          new K6Response({
-            raw,
-            url: urlText,
-            errorCode,
-            binary: responseType === 'binary',
-            request: { method, url: urlText, rawHeaders: headers, body: payload },
-          }),
-        );
-      } catch (error) {
-        reject(error);
-      }
-    };
+    const call = new HttpCall(vu, { method, url: urlText, rawHeaders: headers, body: payload }, group.path, params, responseType === 'binary', resolve, reject);
     startSend(
       {
         method,
@@ -108,8 +80,7 @@ export function createHttpModule(vu: Vu) {
         proxy: parsed.protocol === 'http:' ? run.httpProxy : undefined,
         interrupt: vu.interrupt.signal,
       },
-      received,
-      reject,
+      call,
     );
   }
 
@@ -181,23 +152,4 @@ function encodeBody(body: Body, headers: Record<string, string>): Buffer | undef
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   headers['content-type'] = 'application/x-www-form-urlencoded';
   return Buffer.from(new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString());
-}
-
-/** k6's per-request samples, all with one tag set (see request-tags.ts). */
-function emitRequestMetrics(vu: Vu, raw: TransportResponse, input: RequestTagInput): void {
-  const m = vu.run.builtin;
-  vu.bytesSent += raw.bytesSent;
-  vu.bytesReceived += raw.bytesReceived;
-  const tags = requestTags(vu, input);
-  const { registry } = vu.run;
-  const t = raw.timings;
-  registry.add(m.http_reqs, 1, tags);
-  registry.add(m.http_req_duration, t.duration, tags);
-  registry.add(m.http_req_blocked, t.blocked, tags);
-  registry.add(m.http_req_connecting, t.connecting, tags);
-  registry.add(m.http_req_tls_handshaking, t.tls_handshaking, tags);
-  registry.add(m.http_req_sending, t.sending, tags);
-  registry.add(m.http_req_waiting, t.waiting, tags);
-  registry.add(m.http_req_receiving, t.receiving, tags);
-  if (input.expected !== undefined) registry.add(m.http_req_failed, input.expected ? 0 : 1, tags);
 }

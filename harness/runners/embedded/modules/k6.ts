@@ -17,9 +17,7 @@ export function createK6Module(vu: Vu) {
       const entry = vu.group.check(name);
       if (ok) entry.passes++;
       else entry.fails++;
-      const sampleTags = vu.sampleTags(tags);
-      sampleTags.check = name;
-      registry.add(builtin.checks, ok ? 1 : 0, sampleTags);
+      registry.add(builtin.checks, ok ? 1 : 0, vu.checkTags(name, tags));
       if (!ok) all = false;
     }
     return all;
