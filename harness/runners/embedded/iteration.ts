@@ -25,8 +25,10 @@ export async function runIteration(vu: Vu, exec: string): Promise<void> {
     if (isThenable(result)) await result;
     completed = true;
   } catch (error) {
-    if (error instanceof IterationInterrupted || error instanceof TestAborted) {
-      // Counted as interrupted below; test.abort already asked the run to stop.
+    const interruptReason = vu.interrupt.signal.aborted && error === vu.interrupt.signal.reason;
+    if (error instanceof IterationInterrupted || error instanceof TestAborted || interruptReason) {
+      // Counted as interrupted below (a request torn down by the interrupt rejects with its
+      // reason); test.abort already asked the run to stop.
     } else if (error instanceof PortabilityError) {
       run.requestStop('script-exception', error.message, true);
     } else {

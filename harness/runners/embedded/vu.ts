@@ -23,6 +23,25 @@ export interface ScenarioState {
 /** Bounds the check tag sets kept per group, should a script make up check names as it goes. */
 const CHECK_TAGS_LIMIT = 256;
 
+/**
+ * A VU's pools, the HTTPS agent made on first use: an Agent costs far more to build than
+ * the raw-socket pool, and VUs an open-model scenario adds under load mostly speak plain HTTP.
+ */
+class LazyConnections implements VuConnections {
+  readonly http1 = new Http1Pool();
+  private agent?: https.Agent;
+
+  get https(): https.Agent {
+    this.agent ??= new https.Agent({ keepAlive: true });
+    return this.agent;
+  }
+
+  close(): void {
+    this.http1.close();
+    this.agent?.destroy();
+  }
+}
+
 export type ResponseCallback = ((response: { status: number }) => boolean) | null;
 
 export class Vu {
@@ -42,7 +61,7 @@ export class Vu {
   bytesReceived = 0;
   exports: Record<string, unknown> = {};
   setupData: unknown;
-  private connectionsCache?: VuConnections;
+  private connectionsCache?: LazyConnections;
   private iterationTagsCache?: Tags;
   private readonly checkTagsCache = new Map<GroupNode, Map<string, Tags>>();
 
@@ -57,7 +76,7 @@ export class Vu {
 
   /** Lazily made: VUs that never send a request cost no pool. */
   get connections(): VuConnections {
-    this.connectionsCache ??= { http1: new Http1Pool(), https: new https.Agent({ keepAlive: true }) };
+    this.connectionsCache ??= new LazyConnections();
     return this.connectionsCache;
   }
 
@@ -112,8 +131,7 @@ export class Vu {
   }
 
   close(): void {
-    this.connectionsCache?.http1.close();
-    this.connectionsCache?.https.destroy();
+    this.connectionsCache?.close();
   }
 
   private baseTags(): Tags {

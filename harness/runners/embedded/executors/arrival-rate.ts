@@ -6,6 +6,7 @@
  * initialized up to maxVUs (cheap here, unlike k6 where that takes long enough to drop
  * the iteration), and past maxVUs it counts in dropped_iterations.
  */
+import { performance } from 'node:perf_hooks';
 import type { ScenarioConfig } from '../options.ts';
 import type { Vu } from '../vu.ts';
 import { type ExecutorContext, drain, elapsedSince, waitOrStop } from './context.ts';
@@ -54,6 +55,10 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     all.push(vu);
     free.push(vu);
   }
+  // k6 initializes preAllocatedVUs before the scenario starts. Here they are made on the
+  // scenario's start, so its clock starts once they exist: otherwise the time their init
+  // code took would fall due at once as a burst of arrivals (and extra VUs) at t=0.
+  ctx.state.startedAt = performance.now();
   const running = new Set<Promise<void>>();
   let started = 0;
   // A tolerance keeps float error from skipping an iteration that is due exactly now.

@@ -31,7 +31,8 @@ async function loopVus(ctx: ExecutorContext, vus: Vu[], endMs: number, shouldSta
         if (!active) ctx.activeVus(1);
         active = true;
         await ctx.runIteration(vu);
-        await maybeYield(++count);
+        const pause = maybeYield(++count);
+        if (pause) await pause;
       }
     } finally {
       if (active) ctx.activeVus(-1);

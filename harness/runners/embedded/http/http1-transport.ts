@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { classifyNetworkError, DIAL_TIMEOUT, type K6NetworkError, REQUEST_TIMEOUT } from './error-codes.ts';
 import type { Connection, ConnectionEvents, Http1Pool } from './http1-pool.ts';
+import { cancelDeadline, type DeadlineQueue, type Expirable, scheduleDeadline } from './deadlines.ts';
 import { type Interruptible, unwatchInterrupt, watchInterrupt } from './interrupt-watch.ts';
 import { ResponseParser } from './response-parser.ts';
 import type { ResponseHandler, TransportRequest, TransportResponse } from './transport.ts';
@@ -65,11 +66,7 @@ export function startHttp1(request: TransportRequest, pool: Http1Pool, handler: 
   }
 }
 
-function onTimeout(exchange: Exchange): void {
-  exchange.timedOut();
-}
-
-class Exchange implements ConnectionEvents, Interruptible {
+class Exchange implements ConnectionEvents, Interruptible, Expirable {
   private readonly startedAt = performance.now();
   private readonly connection: Connection;
   private readonly fresh: boolean;
@@ -81,7 +78,10 @@ class Exchange implements ConnectionEvents, Interruptible {
   private bytesReceived = 0;
   private bytesSent = 0;
   private settled = false;
-  private timer?: NodeJS.Timeout;
+  deadline: number;
+  previousExpirable?: Expirable;
+  nextExpirable?: Expirable;
+  expirableQueue?: DeadlineQueue;
 
   constructor(
     private readonly request: TransportRequest,
@@ -95,6 +95,7 @@ class Exchange implements ConnectionEvents, Interruptible {
     this.acquiredAt = performance.now();
     if (!this.fresh) this.connectedAt = this.acquiredAt;
     this.parser = new ResponseParser(request.method === 'HEAD', !request.discardBody);
+    this.deadline = this.startedAt + request.timeoutMs;
   }
 
   start(): void {
@@ -104,7 +105,7 @@ class Exchange implements ConnectionEvents, Interruptible {
       return;
     }
     watchInterrupt(request.interrupt, this);
-    this.timer = setTimeout(onTimeout, request.timeoutMs, this);
+    scheduleDeadline(this, request.timeoutMs);
     this.connection.handler = this;
     if (this.fresh) this.connection.socket.once('connect', () => this.connected());
     else this.write();
@@ -167,7 +168,7 @@ class Exchange implements ConnectionEvents, Interruptible {
     new Exchange(this.request, this.pool, this.handler, true).start();
   }
 
-  timedOut(): void {
+  expired(): void {
     const dialing = this.fresh && this.connectedAt === 0 && this.request.timeoutMs >= CONNECT_TIMEOUT_MS;
     this.fail(dialing ? DIAL_TIMEOUT : REQUEST_TIMEOUT);
   }
@@ -182,7 +183,7 @@ class Exchange implements ConnectionEvents, Interruptible {
 
   private settle(): void {
     this.settled = true;
-    clearTimeout(this.timer);
+    cancelDeadline(this);
     unwatchInterrupt(this.request.interrupt, this);
   }
 
