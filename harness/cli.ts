@@ -74,6 +74,12 @@ function printUserError(error: UserError): void {
   process.stderr.write(`error: ${formatUserError(error)}\n`);
 }
 
+// `bench plans | head` closes stdout early: that is the reader being done, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
