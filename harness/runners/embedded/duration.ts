@@ -3,9 +3,7 @@
  * number as milliseconds for timeouts and as seconds for sleep(); callers say which.
  */
 import { UserError } from '../../errors.ts';
-
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+import { tryParseDuration } from '../../istio/duration.ts';
 
 /** Parses a k6 duration; numbers (and numeric strings) are milliseconds. */
 export function parseDurationMs(value: unknown, what: string): number {
@@ -13,15 +11,10 @@ export function parseDurationMs(value: unknown, what: string): number {
   if (typeof value !== 'string' || value.trim() === '') throw invalidDuration(value, what);
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  PART.lastIndex = 0;
-  let total = 0;
-  let consumed = 0;
-  for (let match = PART.exec(text); match; match = PART.exec(text)) {
-    total += Number(match[1]) * UNIT_MS[match[2]];
-    consumed = PART.lastIndex;
-  }
-  if (consumed !== text.length) throw invalidDuration(value, what);
-  return total;
+  // k6 and Istio both read Go's time.ParseDuration grammar: one parser for both.
+  const ms = tryParseDuration(text);
+  if (ms === undefined) throw invalidDuration(value, what);
+  return ms;
 }
 
 /** Like parseDurationMs, but undefined yields the default. */
