@@ -10,7 +10,7 @@ import { parseDuration } from '../istio/duration.ts';
 import { predict } from '../istio/expected-outcome.ts';
 import type { LintFinding } from '../istio/lint-finding.ts';
 import type { PlannedStage } from '../plan/planner.ts';
-import type { Plan, VantageName } from '../plan/types.ts';
+import type { Plan, Stage, VantageName } from '../plan/types.ts';
 import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from '../report/run-record.ts';
 import type { RunResult, Runner } from '../runners/runner.ts';
 import type { Target } from '../targets/target.ts';
@@ -136,14 +136,14 @@ async function runStage(context: { options: BenchOptions; folder: RunFolder; ste
 
   for (const vantage of step.vantages) {
     if (options.signal.aborted) return;
-    await runCell({ options, folder, stageName: stage.name, vantage });
+    await runCell({ options, folder, stage, vantage });
   }
 }
 
-async function runCell(context: { options: BenchOptions; folder: RunFolder; stageName: string; vantage: VantageName }): Promise<void> {
-  const { options, folder, stageName, vantage } = context;
+async function runCell(context: { options: BenchOptions; folder: RunFolder; stage: Stage; vantage: VantageName }): Promise<void> {
+  const { options, folder, stage, vantage } = context;
+  const stageName = stage.name;
   const { plan, target, runner, progress } = options;
-  const stage = plan.stages.find((s) => s.name === stageName)!;
   const endpoint = target.endpoint(vantage, plan.scenario.url);
   const label = `${stageName} × ${vantage}`;
   progress.info(`    ${vantage}: ${endpoint.description}`);

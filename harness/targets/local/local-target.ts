@@ -5,9 +5,8 @@
  */
 import { UserError } from '../../errors.ts';
 import { startLocalMesh } from '../../mesh/index.ts';
-import type { LocalMesh } from '../../mesh/api.ts';
 import type { IstioConfig, MeshProfile } from '../../istio/types.ts';
-import type { AccessLogEntry } from '../../mesh/api.ts';
+import type { AccessLogEntry, LocalMesh } from '../../mesh/api.ts';
 import type { AppBehaviour, Plan, VantageName } from '../../plan/types.ts';
 import type { ProxyStats, StageApplication, Target, VantageEndpoint } from '../target.ts';
 import { rebaseUrl, serviceFromUrl } from '../service-url.ts';
