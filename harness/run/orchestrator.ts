@@ -11,6 +11,7 @@ import { predict } from '../istio/expected-outcome.ts';
 import type { LintFinding } from '../istio/lint-finding.ts';
 import type { PlannedStage } from '../plan/planner.ts';
 import type { Plan, Stage, VantageName } from '../plan/types.ts';
+import { readCounts } from '../report/summary-metrics.ts';
 import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from '../report/run-record.ts';
 import type { RunResult, Runner } from '../runners/runner.ts';
 import type { Target } from '../targets/target.ts';
@@ -233,10 +234,9 @@ async function storeSummary(folder: RunFolder, files: CellRecord['files'], resul
 }
 
 function describeResult(result: RunResult): string {
-  const reqs = result.summary?.metrics.http_reqs?.values as { count?: number } | undefined;
-  const failed = result.summary?.metrics.http_req_failed?.values as { rate?: number } | undefined;
-  const parts = [`${reqs?.count ?? 0} requests`];
-  if (failed?.rate !== undefined) parts.push(`${(failed.rate * 100).toFixed(1)}% failed`);
+  const counts = result.summary && readCounts(result.summary);
+  const parts = [`${counts?.requests ?? 0} requests`];
+  if (counts && counts.requests > 0) parts.push(`${((counts.failed / counts.requests) * 100).toFixed(1)}% failed`);
   if (result.outcome !== 'ok' && result.outcome !== 'thresholds-failed') parts.push(`engine: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`);
   return parts.join(', ');
 }
