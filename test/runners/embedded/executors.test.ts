@@ -3,23 +3,14 @@
  * because the two-core CI machine may stall timers; counts that k6 fixes exactly are exact.
  */
 import { expect } from 'chai';
-import { closedPort, runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+import { closedPort, runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime executors', function () {
   this.timeout(20_000);
-  let dir: TempDir;
-  let server: TestServer;
-  before(async () => {
-    dir = new TempDir();
-    server = await startServer();
-  });
-  after(async () => {
-    dir.remove();
-    await server.close();
-  });
+  const fixture = useScriptFixture();
 
   const script = (options: object, body = 'await sleep(0.01);', extra = '') =>
-    dir.script(`import { sleep } from 'k6';
+    fixture.dir.script(`import { sleep } from 'k6';
 import exec from 'k6/execution';
 export const options = ${JSON.stringify(options)};
 export default async function () { ${body} }
@@ -41,7 +32,7 @@ ${extra}`);
   });
 
   it('the iterations shortcut is shared-iterations and __VU/__ITER are 1-based/0-based', async () => {
-    const path = dir.script(`import { Counter } from 'k6/metrics';
+    const path = fixture.dir.script(`import { Counter } from 'k6/metrics';
 const seen = new Counter('seen');
 export const options = {
   vus: 2,
@@ -66,7 +57,7 @@ export default function () { seen.add(1, { vu: String(__VU), iter: String(__ITER
   });
 
   it('ramping-vus follows its stages (stages shortcut)', async () => {
-    const path = dir.script(`import { sleep } from 'k6';
+    const path = fixture.dir.script(`import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Gauge } from 'k6/metrics';
 const active = new Gauge('active');
@@ -114,7 +105,7 @@ export default async function () { active.add(exec.instance.vusActive); await sl
   });
 
   it('runs several scenarios with startTime, exec, env and tags', async () => {
-    const path = dir.script(`import { Counter } from 'k6/metrics';
+    const path = fixture.dir.script(`import { Counter } from 'k6/metrics';
 import exec from 'k6/execution';
 const late = new Counter('late');
 export const options = {
@@ -144,7 +135,7 @@ export function other() {
 
   it('runs setup and teardown once and passes setup data to every VU', async () => {
     const port = await closedPort();
-    const path = dir.script(`import { Counter } from 'k6/metrics';
+    const path = fixture.dir.script(`import { Counter } from 'k6/metrics';
 const got = new Counter('got');
 export const options = { vus: 2, iterations: 4 };
 export function setup() { return { value: 21, port: ${port} }; }

@@ -77,3 +77,40 @@ export function values(result: RunResult, metric: string): Record<string, number
   if (!entry) throw new Error(`metric ${metric} missing; have ${Object.keys(result.summary?.metrics ?? {}).join(', ')}`);
   return entry.values as unknown as Record<string, number>;
 }
+
+export interface ScriptFixture {
+  /** Where test scripts are written. */
+  readonly dir: TempDir;
+  /** A 200 OK server shared by the file's tests. */
+  readonly server: TestServer;
+  /** Another server, closed with the fixture. */
+  serve(handler?: http.RequestListener): Promise<TestServer>;
+}
+
+/** Registers the before/after hooks every runtime test file needs and hands out what they set up. */
+export function useScriptFixture(): ScriptFixture {
+  let dir: TempDir | undefined;
+  let server: TestServer | undefined;
+  const extra: TestServer[] = [];
+  before(async () => {
+    dir = new TempDir();
+    server = await startServer();
+  });
+  after(async () => {
+    dir?.remove();
+    await Promise.all([server, ...extra].map((s) => s?.close()));
+  });
+  return {
+    get dir() {
+      return dir!;
+    },
+    get server() {
+      return server!;
+    },
+    async serve(handler) {
+      const started = await startServer(handler);
+      extra.push(started);
+      return started;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { performance } from 'node:perf_hooks';
 import { cancelDeadline, type Expirable, scheduleDeadline } from '../../../harness/runners/embedded/http/deadlines.ts';
-import { runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+import { runScript, useScriptFixture, values } from './helpers.ts';
 
 function entry(timeoutMs: number, fired: { name: string; lateBy: number }[], name: string): Expirable {
   const deadline = performance.now() + timeoutMs;
@@ -20,15 +20,7 @@ function entry(timeoutMs: number, fired: { name: string; lateBy: number }[], nam
 
 describe('embedded runtime hot path', function () {
   this.timeout(20_000);
-  let dir: TempDir;
-  const servers: TestServer[] = [];
-  before(() => {
-    dir = new TempDir();
-  });
-  after(async () => {
-    dir.remove();
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  const fixture = useScriptFixture();
 
   it('shared deadlines expire each request at its own deadline, in order, and never a cancelled one', async () => {
     const fired: { name: string; lateBy: number }[] = [];
@@ -50,9 +42,8 @@ describe('embedded runtime hot path', function () {
   });
 
   it('tags each request from its params at the time of the call, even when a params object is reused and changed', async () => {
-    const server = await startServer((_req, res) => res.end('ok'));
-    servers.push(server);
-    const path = dir.script(`import http from 'k6/http';
+    const server = await fixture.serve((_req, res) => res.end('ok'));
+    const path = fixture.dir.script(`import http from 'k6/http';
 import { check, group } from 'k6';
 export const options = {
   iterations: 1,
@@ -87,9 +78,8 @@ export default async function () {
   });
 
   it('interrupts every request a VU has in flight after gracefulStop', async () => {
-    const silent = await startServer(() => {});
-    servers.push(silent);
-    const path = dir.script(`import http from 'k6/http';
+    const silent = await fixture.serve(() => {});
+    const path = fixture.dir.script(`import http from 'k6/http';
 export const options = { scenarios: { s: { executor: 'constant-vus', vus: 2, duration: '200ms', gracefulStop: '100ms' } } };
 export default async function () {
   await http.batch([['GET', '${silent.url}/1'], ['GET', '${silent.url}/2'], ['GET', '${silent.url}/3']]);

@@ -1,28 +1,16 @@
 /** k6/http on the embedded runtime: error codes, tags, proxying, keep-alive, batch, timings. */
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { closedPort, runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+import { closedPort, runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime k6/http', function () {
   this.timeout(20_000);
-  let dir: TempDir;
-  const servers: TestServer[] = [];
-  before(() => {
-    dir = new TempDir();
-  });
-  after(async () => {
-    dir.remove();
-    await Promise.all(servers.map((s) => s.close()));
-  });
-  const serve = async (...args: Parameters<typeof startServer>) => {
-    const server = await startServer(...args);
-    servers.push(server);
-    return server;
-  };
+  const fixture = useScriptFixture();
+  const serve = fixture.serve;
 
   /** One request to `url`; its error code shows in which `http_reqs{error_code:N}` counted it. */
   const probe = (url: string, params = '{}') =>
-    dir.script(`import http from 'k6/http';
+    fixture.dir.script(`import http from 'k6/http';
 import { check } from 'k6';
 export const options = { iterations: 1, thresholds: { 'http_reqs{error_code:1050}': ['count>=0'], 'http_reqs{error_code:1212}': ['count>=0'], 'http_reqs{error_code:1220}': ['count>=0'], 'http_reqs{error_code:1000}': ['count>=0'] } };
 export default async function () {
@@ -61,7 +49,7 @@ export default async function () {
       res.statusCode = n++ % 2 === 0 ? 200 : 503;
       res.end('x');
     });
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 export const options = {
   iterations: 4,
   summaryTrendStats: ['avg', 'count'],
@@ -84,7 +72,7 @@ export default async function () { await http.get('${server.url}/x', { tags: { n
       res.statusCode = 404;
       res.end();
     });
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 http.setResponseCallback(http.expectedStatuses(404, { min: 200, max: 204 }));
 export const options = { iterations: 1, thresholds: { 'http_req_failed{expected_response:true}': ['rate==0'], 'http_req_failed{expected_response:false}': ['rate==1'] } };
 export default async function () {
@@ -113,7 +101,7 @@ export default async function () {
       seen.push({ url: req.url, host: req.headers.host });
       res.end('via proxy');
     });
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 import { check } from 'k6';
 export const options = { iterations: 1, thresholds: { checks: ['rate==1'] } };
 export default async function () {
@@ -127,7 +115,7 @@ export default async function () {
 
   it('reuses one keep-alive connection per VU', async () => {
     const server = await serve();
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 2, iterations: 5 } } };
 export default async function () { await http.get('${server.url}/'); }`);
     const result = await runScript(path);
@@ -149,7 +137,7 @@ export default async function () { await http.get('${server.url}/'); }`);
         res.end(JSON.stringify({ method: req.method, body }));
       });
     });
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 import { check } from 'k6';
 export const options = { iterations: 1, thresholds: { checks: ['rate==1'] } };
 export default async function () {

@@ -3,24 +3,15 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../../harness/errors.ts';
-import { runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+import { runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime outcomes', function () {
   this.timeout(20_000);
-  let dir: TempDir;
-  let server: TestServer;
-  before(async () => {
-    dir = new TempDir();
-    server = await startServer();
-  });
-  after(async () => {
-    dir.remove();
-    await server.close();
-  });
+  const fixture = useScriptFixture();
 
   async function refusal(source: string): Promise<UserError> {
     try {
-      await runScript(dir.script(source));
+      await runScript(fixture.dir.script(source));
     } catch (error) {
       expect(error).to.be.instanceOf(UserError);
       return error as UserError;
@@ -42,7 +33,7 @@ describe('embedded runtime outcomes', function () {
   });
 
   it('stops with the API name when a script reaches an unsupported member of a default import', async () => {
-    const result = await runScript(dir.script(`import http from 'k6/http';\nexport default function () { http.cookieJar(); }`));
+    const result = await runScript(fixture.dir.script(`import http from 'k6/http';\nexport default function () { http.cookieJar(); }`));
     expect(result.outcome).to.equal('script-exception');
     expect(result.exitCode).to.equal(107);
     expect(result.detail).to.contain('k6/http.cookieJar').and.contain('--engine k6');
@@ -50,32 +41,32 @@ describe('embedded runtime outcomes', function () {
 
   it('explains the await rule when a script reads a field of an un-awaited call', async () => {
     const result = await runScript(
-      dir.script(`import http from 'k6/http';
+      fixture.dir.script(`import http from 'k6/http';
 import { check } from 'k6';
-export default function () { const res = http.get('${server.url}/'); check(res, { ok: (r) => r.status === 200 }); }`),
+export default function () { const res = http.get('${fixture.server.url}/'); check(res, { ok: (r) => r.status === 200 }); }`),
     );
     expect(result.outcome).to.equal('script-exception');
     expect(result.detail).to.contain('.status').and.contain('await every k6 call').and.contain('await http.get(...)');
   });
 
   it('reports an exception in the init code as script-exception (107)', async () => {
-    const result = await runScript(dir.script(`throw new Error('broken init');\nexport default function () {}`));
+    const result = await runScript(fixture.dir.script(`throw new Error('broken init');\nexport default function () {}`));
     expect(result).to.include({ outcome: 'script-exception', exitCode: 107 });
     expect(result.detail).to.contain('broken init');
     expect(result.summary).to.equal(undefined);
   });
 
   it('reports bad options as invalid-config (104)', async () => {
-    const result = await runScript(dir.script(`export const options = { scenarios: { s: { executor: 'nope' } } };\nexport default function () {}`));
+    const result = await runScript(fixture.dir.script(`export const options = { scenarios: { s: { executor: 'nope' } } };\nexport default function () {}`));
     expect(result).to.include({ outcome: 'invalid-config', exitCode: 104 });
-    const unknownMetric = await runScript(dir.script(`export const options = { thresholds: { nope: ['count>0'] } };\nexport default function () {}`));
+    const unknownMetric = await runScript(fixture.dir.script(`export const options = { thresholds: { nope: ['count>0'] } };\nexport default function () {}`));
     expect(unknownMetric.outcome).to.equal('invalid-config');
     expect(unknownMetric.detail).to.contain('nope');
   });
 
   it('exec.test.abort() stops the run with 108 and still summarizes', async () => {
     const result = await runScript(
-      dir.script(`import exec from 'k6/execution';
+      fixture.dir.script(`import exec from 'k6/execution';
 export const options = { vus: 1, duration: '10s' };
 export default function () { if (__ITER === 2) exec.test.abort('enough'); }`),
     );
@@ -86,7 +77,7 @@ export default function () { if (__ITER === 2) exec.test.abort('enough'); }`),
 
   it('exec.test.fail() lets the run finish and exits 110', async () => {
     const result = await runScript(
-      dir.script(`import exec from 'k6/execution';
+      fixture.dir.script(`import exec from 'k6/execution';
 export const options = { iterations: 3 };
 export default function () { if (__ITER === 0) exec.test.fail('bad data'); }`),
     );
@@ -95,12 +86,12 @@ export default function () { if (__ITER === 0) exec.test.fail('bad data'); }`),
   });
 
   it('an aborted signal stops gracefully, runs handleSummary and exits 105', async () => {
-    const out = join(dir.path, 'interrupted.json');
+    const out = join(fixture.dir.path, 'interrupted.json');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const started = Date.now();
     const result = await runScript(
-      dir.script(`import { sleep } from 'k6';
+      fixture.dir.script(`import { sleep } from 'k6';
 export const options = { vus: 2, duration: '30s' };
 export default async function () { await sleep(0.05); }
 export function handleSummary(data) { return { '${out}': JSON.stringify(data) }; }`),
@@ -113,7 +104,7 @@ export function handleSummary(data) { return { '${out}': JSON.stringify(data) };
 
   it('fails thresholds with exit 99 and aborts early on abortOnFail', async () => {
     const failing = await runScript(
-      dir.script(`export const options = { iterations: 2, thresholds: { iterations: ['count>5'], iteration_duration: ['p(95)>=0'] } };
+      fixture.dir.script(`export const options = { iterations: 2, thresholds: { iterations: ['count>5'], iteration_duration: ['p(95)>=0'] } };
 export default function () {}`),
     );
     expect(failing).to.include({ outcome: 'thresholds-failed', exitCode: 99 });
@@ -122,7 +113,7 @@ export default function () {}`),
 
     const started = Date.now();
     const aborted = await runScript(
-      dir.script(`import { sleep } from 'k6';
+      fixture.dir.script(`import { sleep } from 'k6';
 import { Rate } from 'k6/metrics';
 const bad = new Rate('bad');
 export const options = { vus: 1, duration: '20s', thresholds: { bad: [{ threshold: 'rate<0.5', abortOnFail: true }] } };
@@ -135,20 +126,20 @@ export default async function () { bad.add(true); await sleep(0.05); }`),
 
   it('writes handleSummary files (relative to cwd), stdout, and falls back to summaryPath without one', async () => {
     const cwd = process.cwd();
-    process.chdir(dir.path);
+    process.chdir(fixture.dir.path);
     try {
       const result = await runScript(
-        dir.script(`export const options = { iterations: 1 };
+        fixture.dir.script(`export const options = { iterations: 1 };
 export default function () {}
 export function handleSummary(data) { return { 'out/rel.json': JSON.stringify(data.metrics.iterations), stdout: '' }; }`),
       );
       expect(result.outcome).to.equal('ok');
-      expect(JSON.parse(readFileSync(join(dir.path, 'out', 'rel.json'), 'utf8')).values.count).to.equal(1);
+      expect(JSON.parse(readFileSync(join(fixture.dir.path, 'out', 'rel.json'), 'utf8')).values.count).to.equal(1);
     } finally {
       process.chdir(cwd);
     }
-    const summaryPath = join(dir.path, 'fallback', 'summary.json');
-    const plain = await runScript(dir.script(`export default function () {}`), { summaryPath });
+    const summaryPath = join(fixture.dir.path, 'fallback', 'summary.json');
+    const plain = await runScript(fixture.dir.script(`export default function () {}`), { summaryPath });
     expect(existsSync(summaryPath)).to.equal(true);
     expect(JSON.parse(readFileSync(summaryPath, 'utf8'))).to.deep.equal(JSON.parse(JSON.stringify(plain.summary)));
   });

@@ -2,28 +2,19 @@
 import { expect } from 'chai';
 import { UserError } from '../../../harness/errors.ts';
 import type { RunProgress } from '../../../harness/runners/runner.ts';
-import { runScript, startServer, TempDir, type TestServer, values } from './helpers.ts';
+import { runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime on a worker thread', function () {
   this.timeout(30_000);
-  let dir: TempDir;
-  let server: TestServer;
-  before(async () => {
-    dir = new TempDir();
-    server = await startServer();
-  });
-  after(async () => {
-    dir.remove();
-    await server.close();
-  });
+  const fixture = useScriptFixture();
 
   it('runs the script and relays progress, then stops gracefully on abort', async () => {
     const progress: RunProgress[] = [];
     const controller = new AbortController();
-    const path = dir.script(`import http from 'k6/http';
+    const path = fixture.dir.script(`import http from 'k6/http';
 import { sleep } from 'k6';
 export const options = { vus: 2, duration: '20s' };
-export default async function () { await http.get('${server.url}/'); await sleep(0.05); }`);
+export default async function () { await http.get('${fixture.server.url}/'); await sleep(0.05); }`);
     const result = await runScript(
       path,
       {
@@ -41,7 +32,7 @@ export default async function () { await http.get('${server.url}/'); await sleep
   });
 
   it('rethrows load-time refusals as UserError', async () => {
-    const error = await runScript(dir.script(`import ws from 'k6/ws';\nexport default function () {}`), {}, true).catch((e) => e);
+    const error = await runScript(fixture.dir.script(`import ws from 'k6/ws';\nexport default function () {}`), {}, true).catch((e) => e);
     expect(error).to.be.instanceOf(UserError).and.include({ code: 'EMBEDDED_UNSUPPORTED_API' });
   });
 });
