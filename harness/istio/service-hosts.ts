@@ -12,14 +12,19 @@ export function serviceHostnames(service: string, namespace: string): string[] {
   return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.${CLUSTER_SUFFIX}`];
 }
 
-/** Fully qualified form of `host` written in `namespace` (`appflaky` → `appflaky.retryns.svc.cluster.local`). */
+/**
+ * Fully qualified, lower-case form of `host` written in `namespace` (`appflaky` →
+ * `appflaky.retryns.svc.cluster.local`), as Kubernetes DNS search paths and Istio's
+ * short-name rules expand it. DNS names are case-insensitive.
+ */
 export function qualifyHost(host: string, namespace: string): string {
-  if (host.includes('*')) return host;
-  const parts = host.split('.');
-  if (parts.length === 1) return `${host}.${namespace}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 2) return `${host}.${CLUSTER_SUFFIX}`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${host}.cluster.local`;
-  return host;
+  const name = host.toLowerCase();
+  if (name.includes('*')) return name;
+  const parts = name.split('.');
+  if (parts.length === 1) return `${name}.${namespace}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 2) return `${name}.${CLUSTER_SUFFIX}`;
+  if (parts.length === 3 && parts[2] === 'svc') return `${name}.cluster.local`;
+  return name;
 }
 
 /** Whether a (possibly wildcard) config host covers a fully qualified request host. */

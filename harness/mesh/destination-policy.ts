@@ -7,7 +7,8 @@ import type { ConnectionPoolSettings, DestinationRule, IstioConfig, TrafficPolic
 import { optionalDurationMs } from './duration.ts';
 import { type OutlierSettings, resolveOutlierSettings } from './outlier-detector.ts';
 import { ROOT_NAMESPACE } from './peer-authentication.ts';
-import { type Endpoint, expandHost, type MeshService } from './topology.ts';
+import { qualifyHost } from '../istio/service-hosts.ts';
+import type { Endpoint, MeshService } from './topology.ts';
 
 /** Istio's "unlimited" for every connection-pool field. */
 export const UNLIMITED = 2 ** 32 - 1;
@@ -67,7 +68,7 @@ function tlsOf(policy: TrafficPolicy | undefined): UpstreamTls | undefined {
  * namespace, then the service's, then the root namespace.
  */
 export function findDestinationRule(config: IstioConfig, host: string, proxyNamespace: string, serviceNamespace: string | undefined): DestinationRule | undefined {
-  const matching = config.destinationRules.filter((dr) => expandHost(dr.spec.host, dr.metadata.namespace ?? 'default') === host);
+  const matching = config.destinationRules.filter((dr) => qualifyHost(dr.spec.host, dr.metadata.namespace ?? 'default') === host);
   for (const ns of [proxyNamespace, serviceNamespace, ROOT_NAMESPACE]) {
     const found = matching.find((dr) => (dr.metadata.namespace ?? 'default') === ns);
     if (found) return found;

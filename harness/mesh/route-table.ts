@@ -8,7 +8,8 @@ import type { HttpMatchRequest, HttpRoute, IstioConfig, MeshProfile, StringMatch
 import { optionalDurationMs } from './duration.ts';
 import type { Random } from './random.ts';
 import { type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
-import { expandHost, hostMatches, type MeshService, type MeshTopology, splitAuthority } from './topology.ts';
+import { hostCovers, qualifyHost } from '../istio/service-hosts.ts';
+import { type MeshService, type MeshTopology, splitAuthority } from './topology.ts';
 
 /** The gateway name of sidecars; a VirtualService without `gateways` binds only to it. */
 export const MESH_GATEWAY = 'mesh';
@@ -122,7 +123,7 @@ export class RouteTable {
       const wanted = service ? service.fqdn : host;
       const vs = this.boundVirtualServices(gateway).find((candidate) => {
         const vsNamespace = candidate.metadata.namespace ?? 'default';
-        return candidate.spec.hosts.some((h) => hostMatches(expandHost(h, vsNamespace), wanted) || hostMatches(h.toLowerCase(), wanted));
+        return candidate.spec.hosts.some((h) => hostCovers(qualifyHost(h, vsNamespace), wanted) || hostCovers(h.toLowerCase(), wanted));
       });
       if (!vs) {
         if (service) return { kind: 'route', route: this.defaultRoute(), target: this.target(service.fqdn, service.port, undefined) };
@@ -132,7 +133,7 @@ export class RouteTable {
       const http = (vs.spec.http ?? []).find((r) => !r.match || r.match.length === 0 || r.match.some((m) => requestMatches(m, request, gateway, vsNamespace)));
       if (!http?.route || http.route.length === 0) return { kind: 'no-route' };
       const destination = pickWeighted(http.route, random).destination;
-      const destinationHost = expandHost(destination.host, vsNamespace);
+      const destinationHost = qualifyHost(destination.host, vsNamespace);
       const port = destination.port?.number ?? topology.byFqdn(destinationHost)?.port ?? 80;
       const timeoutMs = optionalDurationMs(http.timeout) || undefined;
       return {
@@ -156,7 +157,7 @@ export class RouteTable {
     return gw.spec.servers.some((server) =>
       server.hosts.some((h) => {
         const pattern = h.includes('/') ? h.slice(h.indexOf('/') + 1) : h;
-        return hostMatches(pattern.toLowerCase(), host);
+        return hostCovers(pattern.toLowerCase(), host);
       }),
     );
   }

@@ -6,6 +6,7 @@
  */
 import type { WorkloadSpec } from '../plan/types.ts';
 import { spiffeId } from './certificates.ts';
+import { qualifyHost } from '../istio/service-hosts.ts';
 
 export const CLUSTER_DOMAIN = 'svc.cluster.local';
 
@@ -35,27 +36,6 @@ export function serviceFqdn(name: string, namespace: string): string {
   return `${name}.${namespace}.${CLUSTER_DOMAIN}`;
 }
 
-/**
- * A host name as written in a VirtualService/DestinationRule or a request, expanded the
- * way Kubernetes DNS search paths and Istio's short-name rules do (relative to `namespace`).
- */
-export function expandHost(host: string, namespace: string): string {
-  const name = host.toLowerCase();
-  if (name === '*' || name.startsWith('*.')) return name;
-  const parts = name.split('.');
-  if (parts.length === 1) return serviceFqdn(name, namespace);
-  if (parts.length === 2) return `${name}.${CLUSTER_DOMAIN}`;
-  if (parts.length === 3 && parts[2] === 'svc') return `${name}.cluster.local`;
-  return name;
-}
-
-/** `*` matches everything, `*.suffix` any name ending in `.suffix`, anything else itself. */
-export function hostMatches(pattern: string, host: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return pattern === host;
-}
-
 /** Splits `host[:port]` (IPv6 literals in brackets are left whole). */
 export function splitAuthority(authority: string): { host: string; port?: number } {
   const match = /^(.*?)(?::(\d+))?$/.exec(authority.trim());
@@ -77,7 +57,7 @@ export class MeshTopology {
   /** The service a request's authority names, resolved from a proxy in `namespace`. */
   resolveAuthority(authority: string, namespace: string): MeshService | undefined {
     const { host, port } = splitAuthority(authority);
-    return this.byFqdn(expandHost(host, namespace), port ?? 80);
+    return this.byFqdn(qualifyHost(host, namespace), port ?? 80);
   }
 
   workloadService(workload: string, namespace: string): MeshService | undefined {
