@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// `bench` as an installed command: runs the TypeScript CLI through tsx.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `bench` as an installed command: loads the TypeScript CLI through tsx in this same
+// process, so a signal sent to `bench` reaches the CLI itself and nothing is left behind.
+import { register } from 'tsx/esm/api';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const tsx = import.meta.resolve('tsx');
-const result = spawnSync(process.execPath, ['--import', tsx, join(here, 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+register();
+await import('./cli/main.ts');

@@ -18,7 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import type { DestinationRuleSpec, IstioConfig, ManifestObject } from '../harness/istio/types.ts';
+import type { DestinationRuleSpec, IstioConfig, ManifestObject } from '../harness/model/istio-objects.ts';
 import { startLocalMesh } from '../harness/mesh/index.ts';
 import { loadPlan } from '../harness/plan/load-plan.ts';
 import { projectRoot } from '../harness/util/project-root.ts';

@@ -16,7 +16,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalMesh } from '../harness/mesh/index.ts';
-import type { WorkloadSpec } from '../harness/plan/types.ts';
+import type { WorkloadSpec } from '../harness/model/plan.ts';
 
 const SECONDS = Number(process.env.MESH_BENCH_SECONDS ?? 8);
 const RATE = 1000;

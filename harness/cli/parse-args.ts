@@ -3,7 +3,7 @@
  * option, missing value) into user errors with the usage line as the fix.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from '../errors.ts';
+import { UserError } from '../errors/user-error.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

@@ -3,8 +3,9 @@
  * `harness/mesh/index.ts` (`startLocalMesh`); nothing in the mesh knows about plans'
  * stages or reports.
  */
-import type { IstioConfig, MeshProfile } from '../istio/types.ts';
-import type { AppBehaviour, WorkloadSpec } from '../plan/types.ts';
+import type { AccessLogEntry } from '../model/proxy-observations.ts';
+import type { IstioConfig, MeshProfile } from '../model/istio-objects.ts';
+import type { AppBehaviour, WorkloadSpec } from '../model/plan.ts';
 
 export interface LocalMeshOptions {
   /** Seeds every random choice (app failures, fault percentages, back-off jitter). */
@@ -28,25 +29,6 @@ export interface LocalMeshOptions {
    * most throughput (benchmarks, very high request rates); every hop then costs a wake-up.
    */
   threads?: 'single' | 'per-role';
-}
-
-/** One line of an Envoy-style access log. */
-export interface AccessLogEntry {
-  time: string;
-  proxy: string;
-  method: string;
-  path: string;
-  authority: string;
-  status: number;
-  /** Envoy response flags: UO UH UT URX UF UC UR DI FI NR, or "-". */
-  flags: string;
-  attempts: number;
-  durationMs: number;
-  upstreamHost?: string;
-  /** Envoy cluster name of the upstream (`outbound|80||appflaky.retryns.svc.cluster.local`). */
-  upstreamCluster?: string;
-  /** SPIFFE identity of the downstream peer, when it connected with mutual TLS. */
-  peerIdentity?: string;
 }
 
 export interface LocalMesh {

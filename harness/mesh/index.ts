@@ -6,15 +6,16 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.ts';
-import type { IstioConfig } from '../istio/types.ts';
-import type { AppBehaviour } from '../plan/types.ts';
-import type { AccessLogEntry, LocalMesh, LocalMeshOptions } from './api.ts';
-import type { MeshReplyMessage, MeshRequest, SerializedError } from './ipc-protocol.ts';
-import { meshLimitations } from './limitations.ts';
-import type { MeshAddresses } from './mesh-runtime.ts';
+import { UserError } from '../errors/user-error.ts';
+import type { IstioConfig } from '../model/istio-objects.ts';
+import type { AppBehaviour } from '../model/plan.ts';
+import type { LocalMesh, LocalMeshOptions } from './api.ts';
+import type { MeshReplyMessage, MeshRequest, SerializedError } from './process/ipc-protocol.ts';
+import { meshLimitations } from './control-plane/limitations.ts';
+import type { MeshAddresses } from './process/mesh-runtime.ts';
+import type { AccessLogEntry } from '../model/proxy-observations.ts';
 
-export type { AccessLogEntry, LocalMesh, LocalMeshOptions } from './api.ts';
+export type { LocalMesh, LocalMeshOptions } from './api.ts';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -161,7 +162,7 @@ class RemoteLocalMesh implements LocalMesh {
 export type LocalMeshHandle = LocalMesh & { readonly pid: number | undefined; readonly appUrls: Record<string, string> };
 
 export async function startLocalMesh(options: LocalMeshOptions): Promise<LocalMeshHandle> {
-  const entry = fileURLToPath(new URL('./mesh-process.ts', import.meta.url));
+  const entry = fileURLToPath(new URL('./process/mesh-process.ts', import.meta.url));
   const child = fork(entry, [], {
     execArgv: ['--import', tsxLoader()],
     serialization: 'advanced',

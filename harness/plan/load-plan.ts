@@ -8,17 +8,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { type SourceLocation, UserError, UserErrors } from '../errors.ts';
-import { suggestName } from '../istio/closest-name.ts';
-import { checkSchema, isRecord, report, type SchemaContext } from '../istio/field-schema.ts';
-import { fileNotFound, readManifestFile } from '../istio/parse-manifests.ts';
-import type { Gateway, IstioConfig, ManifestObject, MeshProfile } from '../istio/types.ts';
-import { serviceHostnames } from '../istio/service-hosts.ts';
-import { groupIstioConfig, validateIstioObjects } from '../istio/validate-config.ts';
-import { locate, parseYaml, type Position } from '../istio/yaml-source.ts';
-import { type BehaviourField, parseBehaviourField } from './behaviour.ts';
+import { type SourceLocation, UserError, UserErrors } from '../errors/user-error.ts';
+import { suggestName } from '../yaml/closest-name.ts';
+import { checkSchema, isRecord, report, type SchemaContext } from '../yaml/field-schema.ts';
+import { fileNotFound, readManifestFile } from '../yaml/parse-manifests.ts';
+import type { Gateway, IstioConfig, ManifestObject, MeshProfile } from '../model/istio-objects.ts';
+import { serviceHostnames } from '../istio/semantics/service-hosts.ts';
+import { groupIstioConfig, validateIstioObjects } from '../istio/validate/validate-config.ts';
+import { locate, parseYaml, type Position } from '../yaml/yaml-source.ts';
+import { type BehaviourField, parseBehaviourField } from '../model/behaviour.ts';
 import { defaultVUs, PLAN_DEFAULTS, planSchema } from './plan-schema.ts';
-import type { AppBehaviour, Expectation, Plan, ScenarioSettings, Stage, VantageName, WorkloadSpec } from './types.ts';
+import type { AppBehaviour, Expectation, Plan, ScenarioSettings, Stage, VantageName, WorkloadSpec } from '../model/plan.ts';
 import { buildWorkloads } from './workloads.ts';
 
 export async function loadPlan(file: string): Promise<Plan> {

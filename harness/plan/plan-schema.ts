@@ -3,10 +3,10 @@
  * Cross-field rules (stage names unique, expectations only for the plan's vantages, …)
  * are in `load-plan.ts`; this file only says which fields exist and what they hold.
  */
-import type { Problem, Schema } from '../istio/field-schema.ts';
-import { MESH_PROFILES } from '../istio/types.ts';
-import { childPath } from '../istio/yaml-source.ts';
-import { VANTAGES } from './types.ts';
+import type { Problem, Schema } from '../yaml/field-schema.ts';
+import { MESH_PROFILES } from '../model/istio-objects.ts';
+import { childPath } from '../yaml/yaml-source.ts';
+import { VANTAGES } from '../model/plan.ts';
 
 export const PLAN_API_VERSION = 'bench.resilience.dev/v1';
 export const PLAN_KIND = 'Plan';

@@ -2,10 +2,10 @@
  * The pure planner: plan + command-line selection → the stages to run, each with the
  * vantages to run it from, in plan order. No I/O; everything it rejects is a UserError.
  */
-import { UserError } from '../errors.ts';
-import { suggestName } from '../istio/closest-name.ts';
-import type { IstioConfig } from '../istio/types.ts';
-import { type Plan, type Stage, type VantageName, VANTAGES } from './types.ts';
+import { UserError } from '../errors/user-error.ts';
+import { suggestName } from '../yaml/closest-name.ts';
+import type { IstioConfig } from '../model/istio-objects.ts';
+import { type Plan, type Stage, type VantageName, VANTAGES } from '../model/plan.ts';
 
 export interface PlannedStage {
   stage: Stage;

@@ -5,8 +5,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.ts';
-import { suggestName } from '../istio/closest-name.ts';
+import { UserError } from '../errors/user-error.ts';
+import { suggestName } from '../yaml/closest-name.ts';
+
+/** The plan `bench` runs when none is named. */
+export const DEFAULT_PLAN = 'retries-lab';
 
 /** The project's shipped plans: manifests/plans/ next to harness/. */
 export const SHIPPED_PLANS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'manifests', 'plans');

@@ -4,12 +4,12 @@
  * read from the first container's env, the same variables the sample app reads on a
  * cluster. A Gateway may live in a workload file too: it is shared by every stage.
  */
-import { UserError } from '../errors.ts';
-import { isRecord } from '../istio/field-schema.ts';
-import { locateField } from '../istio/parse-manifests.ts';
-import type { Gateway, ManifestObject } from '../istio/types.ts';
-import { BEHAVIOUR_ENV, type BehaviourField, DEFAULT_BEHAVIOUR, parseBehaviourField } from './behaviour.ts';
-import type { AppBehaviour, WorkloadSpec } from './types.ts';
+import { UserError } from '../errors/user-error.ts';
+import { isRecord } from '../yaml/field-schema.ts';
+import { locateField } from '../yaml/parse-manifests.ts';
+import type { Gateway, ManifestObject } from '../model/istio-objects.ts';
+import { BEHAVIOUR_ENV, type BehaviourField, DEFAULT_BEHAVIOUR, parseBehaviourField } from '../model/behaviour.ts';
+import type { AppBehaviour, WorkloadSpec } from '../model/plan.ts';
 
 export interface BuiltWorkloads {
   workloads: WorkloadSpec[];

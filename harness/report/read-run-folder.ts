@@ -6,11 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../errors.ts';
-import type { AccessLogEntry } from '../mesh/api.ts';
-import type { K6SummaryData } from '../runners/k6-summary.ts';
-import type { ProxyStats } from '../targets/target.ts';
-import { type CellRecord, RUN_RECORD_SCHEMA, type RunRecord } from './run-record.ts';
+import { UserError } from '../errors/user-error.ts';
+import type { K6SummaryData } from '../model/k6-summary.ts';
+import { type CellRecord, RUN_RECORD_SCHEMA, type RunRecord } from '../run/run-record.ts';
+import type { AccessLogEntry } from '../model/proxy-observations.ts';
+import type { ProxyStats } from '../model/proxy-observations.ts';
 
 export type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
 

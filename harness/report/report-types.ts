@@ -3,11 +3,11 @@
  * is a pure function of this object, and a baseline comparison reads two of them. The
  * shape is documented field by field in SCHEMA.md; change it only additively within @1.
  */
-import type { LintFinding } from '../istio/lint-finding.ts';
-import type { Prediction } from '../istio/prediction.ts';
-import type { Expectation, VantageName } from '../plan/types.ts';
-import type { RunOutcomeKind } from '../runners/runner.ts';
-import type { RunRecord, RunStatus } from './run-record.ts';
+import type { LintFinding } from '../istio/lint/lint-finding.ts';
+import type { Prediction } from '../istio/outcome/prediction.ts';
+import type { Expectation, VantageName } from '../model/plan.ts';
+import type { RunRecord, RunStatus } from '../run/run-record.ts';
+import type { RunOutcomeKind } from '../model/k6-outcome.ts';
 
 export const REPORT_SCHEMA = 'resilience-bench/report@1';
 

@@ -4,12 +4,12 @@
  * and junit.xml into the folder, each atomically.
  */
 import path from 'node:path';
-import { buildReport, type BuildReportOptions } from './build-report.ts';
-import { type CompareOptions, compareReports, loadReport } from './compare.ts';
+import { buildReport, type BuildReportOptions } from './build/build-report.ts';
+import { type CompareOptions, compareReports, loadReport } from './compare/compare.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { renderHtml } from './render-html.ts';
-import { renderJunit } from './render-junit.ts';
-import { renderMarkdown } from './render-markdown.ts';
+import { renderHtml } from './render/render-html.ts';
+import { renderJunit } from './render/render-junit.ts';
+import { renderMarkdown } from './render/render-markdown.ts';
 import type { Report } from './report-types.ts';
 
 export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;

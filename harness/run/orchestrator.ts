@@ -6,13 +6,13 @@
  * error, so the caller can still render what finished. Rendering is the caller's job.
  */
 import { existsSync } from 'node:fs';
-import { parseDuration } from '../istio/duration.ts';
-import { predict } from '../istio/expected-outcome.ts';
-import type { LintFinding } from '../istio/lint-finding.ts';
+import { parseDuration } from '../util/duration.ts';
+import { predict } from '../istio/outcome/expected-outcome.ts';
+import type { LintFinding } from '../istio/lint/lint-finding.ts';
 import type { PlannedStage } from '../plan/planner.ts';
-import type { Plan, Stage, VantageName } from '../plan/types.ts';
-import { readCounts } from '../report/summary-metrics.ts';
-import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from '../report/run-record.ts';
+import type { Plan, Stage, VantageName } from '../model/plan.ts';
+import { readCounts } from '../model/k6-summary-counts.ts';
+import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from './run-record.ts';
 import type { RunResult, Runner } from '../runners/runner.ts';
 import type { Target } from '../targets/target.ts';
 import type { ProgressReporter } from './progress.ts';
@@ -23,13 +23,14 @@ export interface BenchOptions {
   plan: Plan;
   steps: PlannedStage[];
   target: Target;
-  runner: Runner;
   /** Absolute path of the scenario bundle. */
   bundlePath: string;
   resultsDir: string;
   seed: number;
   lint: LintFinding[];
   versions: Record<string, string>;
+  /** The engine the user picked; the target decides per vantage whether load starts here (see Target.launcherFor). */
+  runner: Runner;
   /** Aborted on Ctrl-C: the current cell stops, what finished is kept, the target is restored. */
   signal: AbortSignal;
   progress: ProgressReporter;
@@ -144,7 +145,8 @@ async function runStage(context: { options: BenchOptions; folder: RunFolder; ste
 async function runCell(context: { options: BenchOptions; folder: RunFolder; stage: Stage; vantage: VantageName }): Promise<void> {
   const { options, folder, stage, vantage } = context;
   const stageName = stage.name;
-  const { plan, target, runner, progress } = options;
+  const { plan, target, progress } = options;
+  const runner = target.launcherFor(vantage, options.runner);
   const endpoint = target.endpoint(vantage, plan.scenario.url);
   const label = `${stageName} × ${vantage}`;
   progress.info(`    ${vantage}: ${endpoint.description}`);

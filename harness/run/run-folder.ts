@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.ts';
-import type { CellRecord, RunRecord } from '../report/run-record.ts';
+import type { CellRecord, RunRecord } from './run-record.ts';
 
 export function makeRunId(planName: string, now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

@@ -3,9 +3,9 @@
  * embedded runtime) takes the same request and returns the same k6 summary data, so the
  * rest of the harness never cares which engine ran.
  */
-import type { K6SummaryData } from './k6-summary.ts';
-
-export type EngineName = 'k6' | 'k6-job' | 'embedded';
+import type { K6SummaryData } from '../model/k6-summary.ts';
+import type { RunOutcomeKind } from '../model/k6-outcome.ts';
+import type { EngineName } from '../model/engines.ts';
 
 export interface RunRequest {
   /** Absolute path of the esbuild bundle (ES module) to run. */
@@ -31,19 +31,6 @@ export interface RunProgress {
   vus: number;
 }
 
-/** k6's exit codes and what they mean to the harness. */
-export type RunOutcomeKind =
-  | 'ok'
-  | 'thresholds-failed' // 99
-  | 'setup-timeout' // 100
-  | 'teardown-timeout' // 101
-  | 'invalid-config' // 104
-  | 'interrupted' // 105
-  | 'script-exception' // 107
-  | 'aborted-by-script' // 108
-  | 'failed-by-script' // 110
-  | 'engine-error'; // anything else
-
 export interface RunResult {
   outcome: RunOutcomeKind;
   exitCode: number;
@@ -59,20 +46,4 @@ export interface Runner {
   /** Engine version, e.g. "v0.49.0" for k6, or the harness version for embedded. */
   version(): Promise<string>;
   run(request: RunRequest): Promise<RunResult>;
-}
-
-export const EXIT_CODE_OUTCOMES: Record<number, RunOutcomeKind> = {
-  0: 'ok',
-  99: 'thresholds-failed',
-  100: 'setup-timeout',
-  101: 'teardown-timeout',
-  104: 'invalid-config',
-  105: 'interrupted',
-  107: 'script-exception',
-  108: 'aborted-by-script',
-  110: 'failed-by-script',
-};
-
-export function outcomeForExitCode(code: number): RunOutcomeKind {
-  return EXIT_CODE_OUTCOMES[code] ?? 'engine-error';
 }

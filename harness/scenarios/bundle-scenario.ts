@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleScenarios } from '../../esbuild.config.mjs';
-import { UserError } from '../errors.ts';
+import { UserError } from '../errors/user-error.ts';
 import { projectRoot } from '../util/project-root.ts';
 
 export function scenarioSource(script: string): string {

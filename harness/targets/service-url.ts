@@ -3,7 +3,7 @@
  * header, so `appflaky.retryns.svc.cluster.local`, `appflaky.retryns` and `appflaky`
  * (in the plan's namespace) all name the same service.
  */
-import { UserError } from '../errors.ts';
+import { UserError } from '../errors/user-error.ts';
 
 export interface ServiceRef {
   name: string;

@@ -2,9 +2,10 @@
  * Where the system under test lives. The orchestrator only talks to this interface; the
  * `local` target drives the embedded mesh and the `kubernetes` target a real cluster.
  */
-import type { IstioConfig } from '../istio/types.ts';
-import type { AccessLogEntry } from '../mesh/api.ts';
-import type { AppBehaviour, Plan, VantageName } from '../plan/types.ts';
+import type { IstioConfig } from '../model/istio-objects.ts';
+import type { Runner } from '../runners/runner.ts';
+import type { AccessLogEntry, ProxyStats } from '../model/proxy-observations.ts';
+import type { AppBehaviour, Plan, VantageName } from '../model/plan.ts';
 
 export interface VantageEndpoint {
   vantage: VantageName;
@@ -24,14 +25,6 @@ export interface StageApplication {
   version: number;
 }
 
-/** Envoy-named counters per proxy, e.g. proxies["client-sidecar"]["cluster.outbound|80||appflaky.retryns.svc.cluster.local.upstream_rq_retry"]. */
-export interface ProxyStats {
-  collectedAt: string;
-  proxies: Record<string, Record<string, number>>;
-  /** Set when stats could not be read (e.g. cluster without the stats annotation). */
-  unavailable?: string;
-}
-
 export interface Target {
   readonly kind: 'local' | 'kubernetes';
   /** Human-readable description for run.json (cluster/Istio version, mesh profile). */
@@ -43,6 +36,13 @@ export interface Target {
   /** Resolves once every proxy serves `application.version`; throws a UserError on timeout. */
   waitForPropagation(application: StageApplication, timeoutMs: number): Promise<void>;
   endpoint(vantage: VantageName, url: string): VantageEndpoint;
+  /**
+   * Where the load for `vantage` starts. A target that can run it from the harness's
+   * machine returns `local` (the engine the user picked); a cluster returns a launcher that
+   * starts k6 inside the mesh (a Job or a TestRun) for the in-mesh vantage. Every launcher
+   * returns the same k6 summary.
+   */
+  launcherFor(vantage: VantageName, local: Runner): Runner;
   /** Counters since the last reset; `reset` is called before each stage × vantage. */
   readProxyStats(): Promise<ProxyStats>;
   resetProxyStats(): Promise<void>;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { RunRecord } from '../../harness/report/run-record.ts';
+import type { RunRecord } from '../../harness/run/run-record.ts';
 import { benchProcess } from './run-cli.ts';
 
 /**
@@ -17,7 +17,7 @@ import { benchProcess } from './run-cli.ts';
 function leftoverMeshes(marker: string): string[] {
   let pids: string[] = [];
   try {
-    pids = execSync("pgrep -f 'harness/mesh/mesh-process.ts'", { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    pids = execSync("pgrep -f 'harness/mesh/process/mesh-process.ts'", { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }

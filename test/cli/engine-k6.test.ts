@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { RunRecord } from '../../harness/report/run-record.ts';
+import type { RunRecord } from '../../harness/run/run-record.ts';
 import { createStandIn } from '../runners/k6/stand-in.ts';
 import { benchProcess } from './run-cli.ts';
 

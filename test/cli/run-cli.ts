@@ -4,7 +4,7 @@ import { execa, type ResultPromise } from 'execa';
 import { projectRoot } from '../../harness/util/project-root.ts';
 
 export function benchProcess(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ResultPromise<{ reject: false; all: true }> {
-  return execa(process.execPath, ['--import', 'tsx', join(projectRoot, 'harness', 'cli.ts'), ...args], {
+  return execa(process.execPath, ['--import', 'tsx', join(projectRoot, 'harness', 'cli', 'main.ts'), ...args], {
     cwd: options.cwd ?? projectRoot,
     reject: false,
     all: true,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDuration, parseDuration, tryParseDuration } from '../../harness/istio/duration.ts';
+import { formatDuration, parseDuration, tryParseDuration } from '../../harness/util/duration.ts';
 
 describe('duration', () => {
   it('parses Istio and k6 durations into milliseconds', () => {

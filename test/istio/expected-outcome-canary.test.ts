@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { predict } from '../../harness/istio/expected-outcome.ts';
-import { lintPlan } from '../../harness/istio/lint.ts';
-import type { WorkloadSpec } from '../../harness/plan/types.ts';
+import { predict } from '../../harness/istio/outcome/expected-outcome.ts';
+import { lintPlan } from '../../harness/istio/lint/lint.ts';
+import type { WorkloadSpec } from '../../harness/model/plan.ts';
 import { config, plan, stage, URL, workload } from '../fixtures/plan-objects.ts';
 
 /** One Service `app` over two Deployments: app-v1 (2 healthy replicas) and app-v2 (1 replica, always 503). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { predict } from '../../harness/istio/expected-outcome.ts';
-import type { MeshProfile } from '../../harness/istio/types.ts';
-import type { AppBehaviour, VantageName } from '../../harness/plan/types.ts';
+import { predict } from '../../harness/istio/outcome/expected-outcome.ts';
+import type { MeshProfile } from '../../harness/model/istio-objects.ts';
+import type { AppBehaviour, VantageName } from '../../harness/model/plan.ts';
 import { config, GATEWAY, STRICT, URL, virtualService, workload } from '../fixtures/plan-objects.ts';
 
 function run(options: { yaml?: string; behaviour?: Partial<AppBehaviour>; vantage?: VantageName; profile?: MeshProfile; replicas?: number; headers?: Record<string, string> }) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LINT_RULES, lintPlan } from '../../harness/istio/lint.ts';
-import type { AppBehaviour } from '../../harness/plan/types.ts';
+import { LINT_RULES, lintPlan } from '../../harness/istio/lint/lint.ts';
+import type { AppBehaviour } from '../../harness/model/plan.ts';
 import { GATEWAY, PERMISSIVE, plan, STRICT, stage, virtualService, workload } from '../fixtures/plan-objects.ts';
 
 function codes(options: { stages: [string, string][]; behaviour?: Partial<AppBehaviour>; replicas?: number; gatewayVantage?: boolean }): string[] {
@@ -24,7 +24,7 @@ spec:
 describe('config linter', () => {
   it('every rule has a unique code documented in LINT.md', async () => {
     const { readFile } = await import('node:fs/promises');
-    const doc = await readFile(new URL('../../harness/istio/LINT.md', import.meta.url), 'utf8');
+    const doc = await readFile(new URL('../../harness/istio/lint/LINT.md', import.meta.url), 'utf8');
     const seen = new Set<string>();
     for (const rule of LINT_RULES) {
       expect(seen.has(rule.code), rule.code).to.equal(false);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseManifests } from '../../harness/istio/parse-manifests.ts';
-import { groupIstioConfig, validateIstioObjects } from '../../harness/istio/validate-config.ts';
+import { parseManifests } from '../../harness/yaml/parse-manifests.ts';
+import { groupIstioConfig, validateIstioObjects } from '../../harness/istio/validate/validate-config.ts';
 
 function validate(text: string) {
   const parsed = parseManifests(text, 'policy.yaml', { defaultNamespace: 'ns1' });

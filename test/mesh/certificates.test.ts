@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { CertificateAuthority, certificateSerial } from '../../harness/mesh/certificates.ts';
+import { CertificateAuthority, certificateSerial } from '../../harness/mesh/control-plane/certificates.ts';
 
 describe('mesh certificates', () => {
   it('serials start with a byte from 0x01 to 0x7f, whatever the random bytes (every first byte tried)', () => {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import type http from 'node:http';
-import type { ConnectionPoolSettings } from '../../harness/istio/types.ts';
+import type { ConnectionPoolSettings } from '../../harness/model/istio-objects.ts';
 import type { LocalMeshHandle } from '../../harness/mesh/index.ts';
 import { startLocalMesh } from '../../harness/mesh/index.ts';
 import { APP_URL, appRoute, behaviour, CLUSTER, config, destinationRule, getViaProxy, keepAliveAgent, many, settle, workload } from './helpers.ts';

@@ -1,12 +1,12 @@
 /**
- * The timer behind per-try and route timeouts (harness/mesh/deadline-timer.ts): it never
+ * The timer behind per-try and route timeouts (harness/mesh/proxies/deadline-timer.ts): it never
  * expires before its duration has passed, and, as on Envoy's libevent loop, an answer that
  * was already readable when it fell due is handled before it expires. Both are asserted as
  * orderings (the loop is blocked on purpose), not as durations.
  */
 import { expect } from 'chai';
 import net from 'node:net';
-import { startDeadlineTimer } from '../../harness/mesh/deadline-timer.ts';
+import { startDeadlineTimer } from '../../harness/mesh/proxies/deadline-timer.ts';
 
 function blockLoop(ms: number): void {
   const until = performance.now() + ms;

@@ -3,7 +3,7 @@
  * prints every vantage with a curl line, and stops cleanly when told to.
  */
 import { expect } from 'chai';
-import { runMeshForeground } from '../../harness/mesh/foreground.ts';
+import { runMeshForeground } from '../../harness/mesh/process/foreground.ts';
 import { config, gateway, getDirect, virtualService, workload } from './helpers.ts';
 
 describe('runMeshForeground', function () {

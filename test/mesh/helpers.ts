@@ -5,8 +5,8 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { DestinationRuleSpec, GatewaySpec, IstioConfig, ManifestObject, PeerAuthenticationSpec, VirtualServiceSpec } from '../../harness/istio/types.ts';
-import type { AppBehaviour, WorkloadSpec } from '../../harness/plan/types.ts';
+import type { DestinationRuleSpec, GatewaySpec, IstioConfig, ManifestObject, PeerAuthenticationSpec, VirtualServiceSpec } from '../../harness/model/istio-objects.ts';
+import type { AppBehaviour, WorkloadSpec } from '../../harness/model/plan.ts';
 
 export const APP_HOST = 'appflaky.retryns.svc.cluster.local';
 export const APP_URL = `http://${APP_HOST}/unstable-endpoint`;

@@ -1,9 +1,9 @@
 /**
- * What the local mesh says it cannot reproduce (harness/mesh/limitations.ts), for the
+ * What the local mesh says it cannot reproduce (harness/mesh/control-plane/limitations.ts), for the
  * configurations where its own costs change the outcome.
  */
 import { expect } from 'chai';
-import { meshLimitations } from '../../harness/mesh/limitations.ts';
+import { meshLimitations } from '../../harness/mesh/control-plane/limitations.ts';
 import { appRoute, config, workload } from './helpers.ts';
 
 const options = { workloads: [workload()] };

@@ -4,7 +4,8 @@
  * (nothing ejected below 10 hosts at the default 10 %), and minHealthPercent panic.
  */
 import { expect } from 'chai';
-import { OutlierDetector, resolveOutlierSettings } from '../../harness/mesh/outlier-detector.ts';
+import { OutlierDetector } from '../../harness/mesh/proxies/outlier-detector.ts';
+import { resolveOutlierSettings } from '../../harness/mesh/control-plane/outlier-settings.ts';
 
 function detector(hosts: string[], od: Parameters<typeof resolveOutlierSettings>[0]) {
   let now = 0;

@@ -4,12 +4,12 @@
  * durations and seeded randomness.
  */
 import { expect } from 'chai';
-import { durationMs } from '../../harness/mesh/duration.ts';
-import { decideAbort, decideDelay } from '../../harness/mesh/fault-injection.ts';
-import { RoundRobin } from '../../harness/mesh/load-balancer.ts';
-import { resolveMtlsMode } from '../../harness/mesh/peer-authentication.ts';
-import { createRandom, streamFor } from '../../harness/mesh/random.ts';
-import { backoffMs, isRetriable, resolveRetryPolicy } from '../../harness/mesh/retry-policy.ts';
+import { durationMs } from '../../harness/mesh/control-plane/duration.ts';
+import { decideAbort, decideDelay } from '../../harness/mesh/proxies/fault-injection.ts';
+import { RoundRobin } from '../../harness/mesh/proxies/load-balancer.ts';
+import { resolveMtlsMode } from '../../harness/mesh/control-plane/peer-authentication.ts';
+import { createRandom, streamFor } from '../../harness/mesh/shared/random.ts';
+import { backoffMs, isRetriable, resolveRetryPolicy } from '../../harness/mesh/control-plane/retry-policy.ts';
 import { peerAuthentication } from './helpers.ts';
 
 describe('retry policy (mesh-semantics §1)', () => {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { isUserError } from '../../harness/errors.ts';
+import { isUserError } from '../../harness/errors/user-error.ts';
 import type { LocalMeshHandle } from '../../harness/mesh/index.ts';
 import { startLocalMesh } from '../../harness/mesh/index.ts';
 import { APP_URL, appRoute, config, getViaProxy, workload } from './helpers.ts';

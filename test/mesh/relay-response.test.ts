@@ -1,12 +1,12 @@
 /**
- * relayResponse (harness/mesh/http-util.ts): a downstream that disconnects mid-response
+ * relayResponse (harness/mesh/proxies/http-util.ts): a downstream that disconnects mid-response
  * resets the upstream stream, so the upstream connection (and the circuit-breaker slot
  * released when the upstream response closes) is not held forever.
  */
 import { expect } from 'chai';
 import http from 'node:http';
 import type net from 'node:net';
-import { relayResponse } from '../../harness/mesh/http-util.ts';
+import { relayResponse } from '../../harness/mesh/proxies/http-util.ts';
 
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));

@@ -4,8 +4,8 @@
  * with the same seed answer the same way.
  */
 import { expect } from 'chai';
-import { SampleApp, sampleLatencyMs } from '../../harness/mesh/sample-app.ts';
-import { createRandom, streamFor } from '../../harness/mesh/random.ts';
+import { SampleApp, sampleLatencyMs } from '../../harness/mesh/apps/sample-app.ts';
+import { createRandom, streamFor } from '../../harness/mesh/shared/random.ts';
 import { behaviour, getDirect, many, rawHttpExchange } from './helpers.ts';
 
 async function withApp<T>(b: Parameters<typeof behaviour>[0], seed: number, run: (url: string, app: SampleApp) => Promise<T>): Promise<T> {

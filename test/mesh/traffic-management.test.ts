@@ -6,10 +6,10 @@
  */
 import { expect } from 'chai';
 import type http from 'node:http';
-import type { IstioConfig } from '../../harness/istio/types.ts';
+import type { IstioConfig } from '../../harness/model/istio-objects.ts';
 import type { LocalMeshHandle } from '../../harness/mesh/index.ts';
 import { startLocalMesh } from '../../harness/mesh/index.ts';
-import type { AppBehaviour } from '../../harness/plan/types.ts';
+import type { AppBehaviour } from '../../harness/model/plan.ts';
 import {
   APP_HOST,
   APP_URL,

@@ -10,11 +10,11 @@
  */
 import type http from 'node:http';
 import { expect } from 'chai';
-import { predict } from '../../harness/istio/expected-outcome.ts';
-import type { HttpRoute, IstioConfig } from '../../harness/istio/types.ts';
+import { predict } from '../../harness/istio/outcome/expected-outcome.ts';
+import type { HttpRoute, IstioConfig } from '../../harness/model/istio-objects.ts';
 import { startLocalMesh } from '../../harness/mesh/index.ts';
 import type { LocalMesh } from '../../harness/mesh/api.ts';
-import type { AppBehaviour, WorkloadSpec } from '../../harness/plan/types.ts';
+import type { AppBehaviour, WorkloadSpec } from '../../harness/model/plan.ts';
 import { APP_URL, appRoute, behaviour, config, getViaProxy, keepAliveAgent, many, workload } from '../mesh/helpers.ts';
 
 interface Setting {

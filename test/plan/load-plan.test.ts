@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserErrors } from '../../harness/errors.ts';
+import { UserErrors } from '../../harness/errors/user-error.ts';
 import { loadPlan } from '../../harness/plan/load-plan.ts';
 import { planYaml, STRICT_PA, workloadYaml, writeProject } from '../fixtures/plan-files.ts';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { UserError } from '../../harness/errors.ts';
+import { UserError } from '../../harness/errors/user-error.ts';
 import { planSteps } from '../../harness/plan/planner.ts';
 import { listPlans, resolvePlanPath } from '../../harness/plan/resolve-plan.ts';
-import type { VantageName } from '../../harness/plan/types.ts';
+import type { VantageName } from '../../harness/model/plan.ts';
 import { GATEWAY, plan, stage } from '../fixtures/plan-objects.ts';
 
 function thrown(fn: () => unknown): UserError {

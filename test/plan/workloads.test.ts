@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseManifests } from '../../harness/istio/parse-manifests.ts';
-import { parseLatency, parseSlowStart } from '../../harness/plan/behaviour.ts';
+import { parseManifests } from '../../harness/yaml/parse-manifests.ts';
+import { parseLatency, parseSlowStart } from '../../harness/model/behaviour.ts';
 import { buildWorkloads } from '../../harness/plan/workloads.ts';
 import { workloadYaml } from '../fixtures/plan-files.ts';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { UserError } from '../../harness/errors.ts';
-import { buildReport } from '../../harness/report/build-report.ts';
+import { UserError } from '../../harness/errors/user-error.ts';
+import { buildReport } from '../../harness/report/build/build-report.ts';
 import { REPORT_SCHEMA } from '../../harness/report/report-types.ts';
 import { clientCounters, removeRunFolders, writeRunFolder } from './run-folder-fixture.ts';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import { UserError } from '../../harness/errors.ts';
-import { buildReport } from '../../harness/report/build-report.ts';
-import { compareReports, loadReport, renderComparisonMarkdown, renderComparisonTerminal } from '../../harness/report/compare.ts';
+import { UserError } from '../../harness/errors/user-error.ts';
+import { buildReport } from '../../harness/report/build/build-report.ts';
+import { compareReports, loadReport, renderComparisonMarkdown, renderComparisonTerminal } from '../../harness/report/compare/compare.ts';
 import { writeReports } from '../../harness/report/write-reports.ts';
 import { type CellSpec, type RunSpec, sampleStatuses, seededRandom, removeRunFolders, writeRunFolder } from './run-folder-fixture.ts';
 

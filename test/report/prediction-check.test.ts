@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Prediction } from '../../harness/istio/prediction.ts';
-import { checkPrediction } from '../../harness/report/prediction-check.ts';
+import type { Prediction } from '../../harness/istio/outcome/prediction.ts';
+import { checkPrediction } from '../../harness/report/build/prediction-check.ts';
 import type { Measured, ProportionEstimate } from '../../harness/report/report-types.ts';
-import { wilsonInterval } from '../../harness/report/statistics.ts';
+import { wilsonInterval } from '../../harness/report/build/statistics.ts';
 
 function observed(count: number, total: number): Measured<ProportionEstimate> {
   const interval = wilsonInterval(count, total, 0.95);

@@ -1,12 +1,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { buildReport } from '../../harness/report/build-report.ts';
-import { escapeHtml, escapeMarkdown, sanitizeTerminal } from '../../harness/report/escape.ts';
-import { renderHtml } from '../../harness/report/render-html.ts';
-import { renderJunit } from '../../harness/report/render-junit.ts';
-import { renderMarkdown } from '../../harness/report/render-markdown.ts';
-import { renderTerminal } from '../../harness/report/render-terminal.ts';
+import { buildReport } from '../../harness/report/build/build-report.ts';
+import { escapeHtml, escapeMarkdown, sanitizeTerminal } from '../../harness/report/render/escape.ts';
+import { renderHtml } from '../../harness/report/render/render-html.ts';
+import { renderJunit } from '../../harness/report/render/render-junit.ts';
+import { renderMarkdown } from '../../harness/report/render/render-markdown.ts';
+import { renderTerminal } from '../../harness/report/render/render-terminal.ts';
 import type { Report } from '../../harness/report/report-types.ts';
 import { writeReports } from '../../harness/report/write-reports.ts';
 import { removeRunFolders } from './run-folder-fixture.ts';

@@ -8,15 +8,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LintFinding } from '../../harness/istio/lint-finding.ts';
-import type { Prediction } from '../../harness/istio/prediction.ts';
-import type { AccessLogEntry } from '../../harness/mesh/api.ts';
-import type { Expectation, VantageName } from '../../harness/plan/types.ts';
-import type { CellRecord, RunRecord, RunStatus } from '../../harness/report/run-record.ts';
-import type { K6SummaryData, SummaryMetric } from '../../harness/runners/k6-summary.ts';
-import type { RunOutcomeKind } from '../../harness/runners/runner.ts';
-import type { ProxyStats } from '../../harness/targets/target.ts';
-import { createRandom } from '../../harness/mesh/random.ts';
+import type { LintFinding } from '../../harness/istio/lint/lint-finding.ts';
+import type { Prediction } from '../../harness/istio/outcome/prediction.ts';
+import type { Expectation, VantageName } from '../../harness/model/plan.ts';
+import type { CellRecord, RunRecord, RunStatus } from '../../harness/run/run-record.ts';
+import type { K6SummaryData, SummaryMetric } from '../../harness/model/k6-summary.ts';
+import { createRandom } from '../../harness/mesh/shared/random.ts';
+import type { AccessLogEntry } from '../../harness/model/proxy-observations.ts';
+import type { ProxyStats } from '../../harness/model/proxy-observations.ts';
+import type { RunOutcomeKind } from '../../harness/model/k6-outcome.ts';
 
 export const HOST = 'appflaky.retryns.svc.cluster.local';
 export const CLUSTER = `outbound|80||${HOST}`;

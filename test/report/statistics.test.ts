@@ -10,7 +10,7 @@ import {
   twoProportionZTest,
   wilsonInterval,
   zForConfidence,
-} from '../../harness/report/statistics.ts';
+} from '../../harness/report/build/statistics.ts';
 
 describe('report statistics', () => {
   describe('normal distribution', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildReport } from '../../harness/report/build-report.ts';
+import { buildReport } from '../../harness/report/build/build-report.ts';
 import type { CellReport } from '../../harness/report/report-types.ts';
 import { clientCounters, removeRunFolders, writeRunFolder } from './run-folder-fixture.ts';
 

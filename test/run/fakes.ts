@@ -3,11 +3,12 @@
  * to it, and a runner that answers with a k6-shaped summary of a given error rate.
  */
 import { writeFile } from 'node:fs/promises';
-import type { IstioConfig } from '../../harness/istio/types.ts';
-import type { Plan, VantageName } from '../../harness/plan/types.ts';
-import type { K6SummaryData } from '../../harness/runners/k6-summary.ts';
+import type { IstioConfig } from '../../harness/model/istio-objects.ts';
+import type { Plan, VantageName } from '../../harness/model/plan.ts';
+import type { K6SummaryData } from '../../harness/model/k6-summary.ts';
 import type { RunRequest, RunResult, Runner } from '../../harness/runners/runner.ts';
-import type { ProxyStats, StageApplication, Target, VantageEndpoint } from '../../harness/targets/target.ts';
+import type { StageApplication, Target, VantageEndpoint } from '../../harness/targets/target.ts';
+import type { ProxyStats } from '../../harness/model/proxy-observations.ts';
 
 export class RecordingTarget implements Target {
   readonly kind = 'local' as const;
@@ -29,6 +30,10 @@ export class RecordingTarget implements Target {
   async waitForPropagation(application: StageApplication) {
     this.events.push(`wait v${application.version}`);
   }
+  launcherFor(_vantage: VantageName, local: Runner): Runner {
+    return local;
+  }
+
   endpoint(vantage: VantageName, url: string): VantageEndpoint {
     return { vantage, url, description: `fake ${vantage}` };
   }

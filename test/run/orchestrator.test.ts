@@ -6,8 +6,8 @@ import { runBench } from '../../harness/run/orchestrator.ts';
 import { createSilentReporter } from '../../harness/run/progress.ts';
 import { loadPlan } from '../../harness/plan/load-plan.ts';
 import { planSteps } from '../../harness/plan/planner.ts';
-import type { Plan } from '../../harness/plan/types.ts';
-import type { RunRecord } from '../../harness/report/run-record.ts';
+import type { Plan } from '../../harness/model/plan.ts';
+import type { RunRecord } from '../../harness/run/run-record.ts';
 import { projectRoot } from '../../harness/util/project-root.ts';
 import { RecordingTarget, ScriptedRunner } from './fakes.ts';
 

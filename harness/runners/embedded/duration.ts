@@ -2,8 +2,8 @@
  * k6 duration strings ("1m30s", "500ms", "2h", "1.5s") and bare numbers. k6 reads a bare
  * number as milliseconds for timeouts and as seconds for sleep(); callers say which.
  */
-import { UserError } from '../../errors.ts';
-import { tryParseDuration } from '../../istio/duration.ts';
+import { UserError } from '../../errors/user-error.ts';
+import { tryParseDuration } from '../../util/duration.ts';
 
 /** Parses a k6 duration; numbers (and numeric strings) are milliseconds. */
 export function parseDurationMs(value: unknown, what: string): number {

@@ -3,7 +3,7 @@
  * path (the root's path is "", hence d41d8cd9...), children in order of first use.
  */
 import { createHash } from 'node:crypto';
-import type { SummaryCheck, SummaryGroup } from '../k6-summary.ts';
+import type { SummaryCheck, SummaryGroup } from '../../model/k6-summary.ts';
 
 export const GROUP_SEPARATOR = '::';
 

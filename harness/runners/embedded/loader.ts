@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import vm from 'node:vm';
 import { build } from 'esbuild';
-import { UserError } from '../../errors.ts';
+import { UserError } from '../../errors/user-error.ts';
 import { ENGINE_K6_FIX } from './errors.ts';
 import { SUPPORTED_EXPORTS } from './modules/index.ts';
 

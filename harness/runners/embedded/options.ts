@@ -3,7 +3,7 @@
  * shortcuts (`vus`+`duration` → constant-vus, `iterations` → shared-iterations, `stages`
  * → ramping-vus). Anything k6 would reject is a UserError (exit 104, invalid config).
  */
-import { UserError } from '../../errors.ts';
+import { UserError } from '../../errors/user-error.ts';
 import { optionalDurationMs, parseDurationMs } from './duration.ts';
 import { DEFAULT_TREND_STATS, isTrendStat } from './summary.ts';
 

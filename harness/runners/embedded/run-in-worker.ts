@@ -1,6 +1,6 @@
 /** Runs an embedded k6 run on a worker thread, relaying progress, abort and the result. */
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../../errors.ts';
+import { UserError } from '../../errors/user-error.ts';
 import type { RunRequest, RunResult } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';
 

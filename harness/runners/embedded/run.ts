@@ -6,9 +6,9 @@
  */
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isUserError, UserError } from '../../errors.ts';
-import type { K6SummaryData } from '../k6-summary.ts';
-import type { RunOutcomeKind, RunRequest, RunResult } from '../runner.ts';
+import { isUserError, UserError } from '../../errors/user-error.ts';
+import type { K6SummaryData } from '../../model/k6-summary.ts';
+import type { RunRequest, RunResult } from '../runner.ts';
 import { arrivalRate } from './executors/arrival-rate.ts';
 import { constantVus, perVuIterations, rampingVus, sharedIterations } from './executors/closed-model.ts';
 import { type ExecutorContext, waitOrStop } from './executors/context.ts';
@@ -24,6 +24,7 @@ import type { BuiltinMetrics, RunState, StopReason } from './run-state.ts';
 import { buildSummary } from './summary.ts';
 import { writeDefaultSummary, writeSummaryOutputs } from './summary-output.ts';
 import { type ScenarioState, Vu } from './vu.ts';
+import type { RunOutcomeKind } from '../../model/k6-outcome.ts';
 
 const EXIT_CODES: Record<RunOutcomeKind, number> = {
   ok: 0,

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { K6SummaryData } from '../k6-summary.ts';
+import type { K6SummaryData } from '../../model/k6-summary.ts';
 
 export async function writeSummaryOutputs(outputs: unknown): Promise<string[]> {
   if (outputs === null || outputs === undefined) return [];

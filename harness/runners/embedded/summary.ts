@@ -1,5 +1,5 @@
 /** Builds k6's handleSummary `data` object from the run's metrics, thresholds and groups. */
-import type { K6SummaryData, SummaryMetric } from '../k6-summary.ts';
+import type { K6SummaryData, SummaryMetric } from '../../model/k6-summary.ts';
 import type { GroupNode } from './group-tree.ts';
 import type { Metric, MetricRegistry, Submetric } from './metrics/registry.ts';
 import { CounterSink, GaugeSink, RateSink } from './metrics/sinks.ts';

@@ -1,5 +1,5 @@
 /** Messages between the harness and an embedded run on a worker thread. */
-import type { UserErrorDetails } from '../../errors.ts';
+import type { UserErrorDetails } from '../../errors/user-error.ts';
 import type { RunProgress, RunRequest, RunResult } from '../runner.ts';
 
 export interface WorkerInput {

@@ -4,7 +4,7 @@
  * whatever else the harness process is doing, such as the local mesh's proxies.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isUserError } from '../../errors.ts';
+import { isUserError } from '../../errors/user-error.ts';
 import type { RunRequest } from '../runner.ts';
 import { runEmbedded } from './run.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';

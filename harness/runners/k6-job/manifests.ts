@@ -7,7 +7,7 @@
  * leaves the pod through its log, between marker lines, with k6's exit code.
  */
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
-import { UserError } from '../../errors.ts';
+import { UserError } from '../../errors/user-error.ts';
 
 export const K6_IMAGE = 'grafana/k6:0.49.0';
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;

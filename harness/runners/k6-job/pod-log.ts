@@ -1,5 +1,5 @@
 /** Reading a k6 Job pod's log: the summary between the marker lines, and k6's exit code. */
-import type { K6SummaryData } from '../k6-summary.ts';
+import type { K6SummaryData } from '../../model/k6-summary.ts';
 import { EXIT_CODE_PREFIX, SUMMARY_BEGIN, SUMMARY_END } from './manifests.ts';
 
 export interface PodLogResult {

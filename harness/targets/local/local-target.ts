@@ -3,13 +3,15 @@
  * same way it drives a cluster. The mesh is started by `prepare` and stopped by
  * `restore`: on the local target, restoring means nothing of the run outlives it.
  */
-import { UserError } from '../../errors.ts';
+import { UserError } from '../../errors/user-error.ts';
 import { startLocalMesh } from '../../mesh/index.ts';
-import type { IstioConfig, MeshProfile } from '../../istio/types.ts';
-import type { AccessLogEntry, LocalMesh } from '../../mesh/api.ts';
-import type { AppBehaviour, Plan, VantageName } from '../../plan/types.ts';
-import type { ProxyStats, StageApplication, Target, VantageEndpoint } from '../target.ts';
+import type { IstioConfig, MeshProfile } from '../../model/istio-objects.ts';
+import type { LocalMesh } from '../../mesh/api.ts';
+import type { AppBehaviour, Plan, VantageName } from '../../model/plan.ts';
+import type { StageApplication, Target, VantageEndpoint } from '../target.ts';
 import { rebaseUrl, serviceFromUrl } from '../service-url.ts';
+import type { AccessLogEntry, ProxyStats } from '../../model/proxy-observations.ts';
+import type { Runner } from '../../runners/runner.ts';
 
 export interface LocalTargetOptions {
   seed: number;
@@ -33,6 +35,11 @@ export class LocalTarget implements Target {
     this.namespace = plan.namespace;
     this.profile = this.options.profile ?? plan.meshProfile;
     this.mesh = await startLocalMesh({ seed: this.options.seed, profile: this.profile, workloads: plan.workloads });
+  }
+
+  /** Every vantage's load starts on this machine: in-mesh load reaches the client sidecar as HTTP_PROXY. */
+  launcherFor(_vantage: VantageName, local: Runner): Runner {
+    return local;
   }
 
   async applyStage(options: { stage: string; config: IstioConfig; behaviour?: Record<string, Partial<AppBehaviour>> }): Promise<StageApplication> {

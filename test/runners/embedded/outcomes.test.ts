@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../../harness/errors.ts';
+import { UserError } from '../../../harness/errors/user-error.ts';
 import { runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime outcomes', function () {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleScenarios } from '../../../esbuild.config.mjs';
-import type { K6SummaryData, SummaryGroup } from '../../../harness/runners/k6-summary.ts';
+import type { K6SummaryData, SummaryGroup } from '../../../harness/model/k6-summary.ts';
 import { runScript, startServer, TempDir, type TestServer } from './helpers.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');

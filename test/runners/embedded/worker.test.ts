@@ -1,6 +1,6 @@
 /** The embedded runtime on a worker thread (its default mode): results, progress, abort and refusals cross the thread. */
 import { expect } from 'chai';
-import { UserError } from '../../../harness/errors.ts';
+import { UserError } from '../../../harness/errors/user-error.ts';
 import type { RunProgress } from '../../../harness/runners/runner.ts';
 import { runScript, useScriptFixture, values } from './helpers.ts';
 

@@ -2,12 +2,13 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../../harness/errors.ts';
-import { parseProgressLine } from '../../../harness/runners/k6/progress.ts';
-import { compareVersions, parseK6Version } from '../../../harness/runners/k6/version.ts';
-import { createK6Runner, findK6, requireK6 } from '../../../harness/runners/k6-binary.ts';
+import { UserError } from '../../../harness/errors/user-error.ts';
+import { parseProgressLine } from '../../../harness/runners/k6-binary/progress.ts';
+import { compareVersions, parseK6Version } from '../../../harness/runners/k6-binary/version.ts';
+import { findK6, requireK6 } from '../../../harness/runners/k6-binary/find-k6.ts';
+import { createK6Runner } from '../../../harness/runners/k6-binary/k6-binary-runner.ts';
 import type { RunProgress, RunRequest } from '../../../harness/runners/runner.ts';
-import { selectRunner } from '../../../harness/runners/select.ts';
+import { selectRunner } from '../../../harness/runners/registry.ts';
 import { createStandIn, type StandIn } from './stand-in.ts';
 
 describe('k6 binary runner', function () {

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../../../harness/errors.ts';
-import { buildBundleConfigMap, buildK6Job, K6_IMAGE, k6JobCommand, parsePodLog, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job.ts';
+import { UserError } from '../../../harness/errors/user-error.ts';
+import { buildBundleConfigMap, buildK6Job, K6_IMAGE, k6JobCommand, parsePodLog, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/k6-job.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 

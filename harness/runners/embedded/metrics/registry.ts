@@ -3,8 +3,8 @@
  * (`http_reqs{status:500}`). A sample goes to its metric and to every sub-metric whose
  * tags it carries, as k6's metrics engine does; nothing else is kept per sample.
  */
-import { UserError } from '../../../errors.ts';
-import type { MetricContains, MetricType } from '../../k6-summary.ts';
+import { UserError } from '../../../errors/user-error.ts';
+import type { MetricContains, MetricType } from '../../../model/k6-summary.ts';
 import { createSink, type Sink } from './sinks.ts';
 
 export type Tags = Record<string, string>;

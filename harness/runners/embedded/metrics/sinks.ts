@@ -1,5 +1,5 @@
 /** The four k6 metric types and how each aggregates its samples. */
-import type { MetricType } from '../../k6-summary.ts';
+import type { MetricType } from '../../../model/k6-summary.ts';
 import { TrendSink } from './trend-sink.ts';
 
 export class CounterSink {

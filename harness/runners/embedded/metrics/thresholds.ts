@@ -3,8 +3,8 @@
  * delayAbortEval }]`, parsed up front (a bad one is invalid config, exit 104) and
  * evaluated against the live sinks, at the end and every 2 s for abortOnFail ones.
  */
-import { UserError } from '../../../errors.ts';
-import type { MetricType } from '../../k6-summary.ts';
+import { UserError } from '../../../errors/user-error.ts';
+import type { MetricType } from '../../../model/k6-summary.ts';
 import { optionalDurationMs } from '../duration.ts';
 import type { Metric, MetricRegistry, Submetric } from './registry.ts';
 import { CounterSink, GaugeSink, RateSink } from './sinks.ts';

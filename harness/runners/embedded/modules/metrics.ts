@@ -1,5 +1,5 @@
 /** `k6/metrics`: Counter, Gauge, Rate, Trend, bound to one VU for its tags and group. */
-import type { MetricType } from '../../k6-summary.ts';
+import type { MetricType } from '../../../model/k6-summary.ts';
 import type { Vu } from '../vu.ts';
 
 export function createMetricsModule(vu: Vu) {

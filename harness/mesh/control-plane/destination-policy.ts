@@ -1,0 +1,106 @@
+/**
+ * The DestinationRule view of one cluster: which endpoints a subset selects and the
+ * traffic policy that applies (a subset's policy replaces the rule's top-level fields it
+ * sets, as Istio merges them), turned into the limits and settings the proxy enforces.
+ */
+import type { ConnectionPoolSettings, DestinationRule, IstioConfig, TrafficPolicy } from '../../model/istio-objects.ts';
+import { optionalDurationMs } from './duration.ts';
+import { ROOT_NAMESPACE } from './peer-authentication.ts';
+import { qualifyHost } from '../../istio/semantics/service-hosts.ts';
+import type { Endpoint, MeshService } from './topology.ts';
+import { type OutlierSettings, resolveOutlierSettings } from './outlier-settings.ts';
+
+/** Istio's "unlimited" for every connection-pool field. */
+export const UNLIMITED = 2 ** 32 - 1;
+export const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+
+export interface PoolLimits {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
+  /** 0 = unlimited. */
+  maxRequestsPerConnection: number;
+  maxRetries: number;
+  idleTimeoutMs: number;
+}
+
+export type UpstreamTls = 'mtls' | 'plaintext' | 'simple';
+
+export interface ClusterPolicy {
+  limits: PoolLimits;
+  outlier?: OutlierSettings;
+  /** DestinationRule tls mode, when one is set (it always beats auto mTLS). */
+  tlsOverride?: UpstreamTls;
+  /** Endpoints the subset selects; undefined when the subset does not exist. */
+  endpoints?: Endpoint[];
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value === undefined || value <= 0 ? fallback : value;
+}
+
+export function resolvePoolLimits(pool: ConnectionPoolSettings | undefined): PoolLimits {
+  return {
+    maxConnections: positiveOr(pool?.tcp?.maxConnections, UNLIMITED),
+    maxPendingRequests: positiveOr(pool?.http?.http1MaxPendingRequests, UNLIMITED),
+    maxRequests: positiveOr(pool?.http?.http2MaxRequests, UNLIMITED),
+    maxRequestsPerConnection: positiveOr(pool?.http?.maxRequestsPerConnection, 0),
+    maxRetries: positiveOr(pool?.http?.maxRetries, UNLIMITED),
+    idleTimeoutMs: optionalDurationMs(pool?.http?.idleTimeout) || DEFAULT_IDLE_TIMEOUT_MS,
+  };
+}
+
+function tlsOf(policy: TrafficPolicy | undefined): UpstreamTls | undefined {
+  switch (policy?.tls?.mode) {
+    case undefined:
+      return undefined;
+    case 'DISABLE':
+      return 'plaintext';
+    case 'SIMPLE':
+      return 'simple';
+    default:
+      return 'mtls';
+  }
+}
+
+/**
+ * The rule for `host` seen from a proxy in `proxyNamespace`: Istio prefers the proxy's
+ * namespace, then the service's, then the root namespace.
+ */
+export function findDestinationRule(config: IstioConfig, host: string, proxyNamespace: string, serviceNamespace: string | undefined): DestinationRule | undefined {
+  const matching = config.destinationRules.filter((dr) => qualifyHost(dr.spec.host, dr.metadata.namespace ?? 'default') === host);
+  for (const ns of [proxyNamespace, serviceNamespace, ROOT_NAMESPACE]) {
+    const found = matching.find((dr) => (dr.metadata.namespace ?? 'default') === ns);
+    if (found) return found;
+  }
+  return matching[0];
+}
+
+export function resolveClusterPolicy(options: {
+  config: IstioConfig;
+  host: string;
+  subset?: string;
+  service?: MeshService;
+  proxyNamespace: string;
+}): ClusterPolicy {
+  const rule = findDestinationRule(options.config, options.host, options.proxyNamespace, options.service?.namespace);
+  const top = rule?.spec.trafficPolicy;
+  let endpoints = options.service?.endpoints;
+  let subsetPolicy: TrafficPolicy | undefined;
+  if (options.subset !== undefined) {
+    const subset = rule?.spec.subsets?.find((s) => s.name === options.subset);
+    subsetPolicy = subset?.trafficPolicy;
+    endpoints = subset ? endpoints?.filter((e) => Object.entries(subset.labels ?? {}).every(([k, v]) => e.labels[k] === v)) : undefined;
+  }
+  const merged: TrafficPolicy = {
+    connectionPool: subsetPolicy?.connectionPool ?? top?.connectionPool,
+    outlierDetection: subsetPolicy?.outlierDetection ?? top?.outlierDetection,
+    tls: subsetPolicy?.tls ?? top?.tls,
+  };
+  return {
+    limits: resolvePoolLimits(merged.connectionPool),
+    outlier: merged.outlierDetection ? resolveOutlierSettings(merged.outlierDetection) : undefined,
+    tlsOverride: tlsOf(merged),
+    endpoints,
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * `k6-job`: k6 inside the cluster as a Job. Pure builders and parsers only; the
+ * Kubernetes target applies the objects, waits for the Job, and reads the pod log.
+ */
+export {
+  buildBundleConfigMap,
+  buildK6Job,
+  CONFIGMAP_LIMIT_BYTES,
+  K6_IMAGE,
+  k6JobCommand,
+  SUMMARY_BEGIN,
+  SUMMARY_END,
+  type BundleConfigMapOptions,
+  type K6JobOptions,
+} from './manifests.ts';
+export { parsePodLog, type PodLogResult } from './pod-log.ts';
