@@ -4,6 +4,7 @@
  * them without a stack trace. Anything that is not a UserError is a bug and keeps its stack.
  */
 import { isAbsolute, relative } from 'node:path';
+import type { ErrorCode } from './error-codes.ts';
 
 export interface SourceLocation {
   file: string;
@@ -13,8 +14,8 @@ export interface SourceLocation {
 }
 
 export interface UserErrorDetails {
-  /** Stable, documented code such as `PLAN_UNKNOWN_FIELD` or `PORT_IN_USE`. */
-  code: string;
+  /** Stable code from the catalogue (error-codes.ts), such as `PLAN_UNKNOWN_FIELD` or `PORT_IN_USE`. */
+  code: ErrorCode;
   message: string;
   /** One line telling the user what to do about it. */
   fix?: string;
@@ -24,7 +25,7 @@ export interface UserErrorDetails {
 }
 
 export class UserError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fix?: string;
   readonly location?: SourceLocation;
   readonly stage?: string;

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors/user-error.ts';
+import { UserError, UserErrors } from '../errors/user-error.ts';
 import type { IstioConfig } from '../model/istio-objects.ts';
 import type { AppBehaviour } from '../model/plan.ts';
 import type { LocalMesh, LocalMeshOptions } from './api.ts';
@@ -31,7 +31,8 @@ function tsxLoader(): string {
 }
 
 function revive(error: SerializedError): Error {
-  if (error.userError) return new UserError({ code: error.code ?? 'MESH_ERROR', message: error.message, fix: error.fix, location: error.location });
+  if (error.errors) return new UserErrors(error.errors.map((e) => revive(e) as UserError));
+  if (error.userError && error.code) return new UserError({ code: error.code, message: error.message, fix: error.fix, location: error.location });
   const revived = new Error(`mesh process: ${error.message}`);
   if (error.stack) revived.stack = `${revived.message}\n--- in the mesh process ---\n${error.stack}`;
   return revived;

@@ -5,6 +5,7 @@
  * cluster. A Gateway may live in a workload file too: it is shared by every stage.
  */
 import { UserError } from '../errors/user-error.ts';
+import type { ErrorCode } from '../errors/error-codes.ts';
 import { isRecord } from '../yaml/field-schema.ts';
 import { locateField } from '../yaml/parse-manifests.ts';
 import type { Gateway, ManifestObject } from '../model/istio-objects.ts';
@@ -23,7 +24,7 @@ const INJECT = 'sidecar.istio.io/inject';
 
 export function buildWorkloads(objects: ManifestObject[]): BuiltWorkloads {
   const errors: UserError[] = [];
-  const fail = (object: ManifestObject, path: string, code: string, message: string, fix: string) =>
+  const fail = (object: ManifestObject, path: string, code: ErrorCode, message: string, fix: string) =>
     errors.push(new UserError({ code, message, fix, location: locateField(object, path) }));
 
   for (const object of objects) {

@@ -5,6 +5,7 @@
  * "did you mean" suggestions for misspelt field names.
  */
 import { UserError } from '../errors/user-error.ts';
+import type { ErrorCode } from '../errors/error-codes.ts';
 import { suggestName } from './closest-name.ts';
 import { tryParseDuration } from '../util/duration.ts';
 import { childPath, locate, type Position } from './yaml-source.ts';
@@ -41,9 +42,9 @@ export type Schema = Common &
   );
 
 export interface SchemaCodes {
-  unknownField: string;
-  missingField: string;
-  badValue: string;
+  unknownField: ErrorCode;
+  missingField: ErrorCode;
+  badValue: ErrorCode;
 }
 
 export interface SchemaContext {
@@ -172,7 +173,7 @@ function missing(ctx: SchemaContext, fieldPath: string, key: string, parent: str
   });
 }
 
-export function report(ctx: SchemaContext, code: string, path: string, problem: Problem): void {
+export function report(ctx: SchemaContext, code: ErrorCode, path: string, problem: Problem): void {
   ctx.errors.push(new UserError({ code, message: problem.message, fix: problem.fix, location: locate(ctx.file, ctx.positions, path) }));
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type SourceLocation, UserError } from '../errors/user-error.ts';
-import { checkSchema, isRecord, type Schema, type SchemaContext } from './field-schema.ts';
+import { checkSchema, isRecord, type Schema, type SchemaCodes, type SchemaContext } from './field-schema.ts';
 import type { ManifestObject } from '../model/istio-objects.ts';
 import { parseYaml, type Position } from './yaml-source.ts';
 
@@ -18,7 +18,7 @@ export interface ParseManifestOptions {
   /** Namespace given to objects without one, as `kubectl apply -n` would. */
   defaultNamespace?: string;
   /** Error code prefix for the envelope checks: `ISTIO` for stage config, `WORKLOAD` for workload files. */
-  codePrefix?: string;
+  codePrefix?: 'ISTIO' | 'WORKLOAD';
 }
 
 // Positions with columns are kept beside the objects rather than in them, so the objects
@@ -67,6 +67,12 @@ const envelopeSchema: Schema = {
   },
 };
 
+/** The envelope checks' codes, by what the file holds. */
+const SCHEMA_CODES: Record<'ISTIO' | 'WORKLOAD', SchemaCodes> = {
+  ISTIO: { unknownField: 'ISTIO_UNKNOWN_FIELD', missingField: 'ISTIO_MISSING_FIELD', badValue: 'ISTIO_INVALID_FIELD' },
+  WORKLOAD: { unknownField: 'WORKLOAD_UNKNOWN_FIELD', missingField: 'WORKLOAD_MISSING_FIELD', badValue: 'WORKLOAD_INVALID_FIELD' },
+};
+
 export function parseManifests(text: string, file: string, options: ParseManifestOptions = {}): ParsedManifests {
   const prefix = options.codePrefix ?? 'ISTIO';
   const parsed = parseYaml(text, file, 'PLAN_YAML_SYNTAX');
@@ -77,7 +83,7 @@ export function parseManifests(text: string, file: string, options: ParseManifes
     const ctx: SchemaContext = {
       file,
       positions: document.positions,
-      codes: { unknownField: `${prefix}_UNKNOWN_FIELD`, missingField: `${prefix}_MISSING_FIELD`, badValue: `${prefix}_INVALID_FIELD` },
+      codes: SCHEMA_CODES[prefix],
       errors: [],
     };
     checkSchema(document.value, envelopeSchema, '', ctx);

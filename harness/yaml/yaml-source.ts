@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { type SourceLocation, UserError } from '../errors/user-error.ts';
+import type { ErrorCode } from '../errors/error-codes.ts';
 
 export interface Position {
   line: number;
@@ -48,7 +49,7 @@ export function parentPath(path: string): string {
   return dot < 0 ? '' : path.slice(0, dot);
 }
 
-export function parseYaml(text: string, file: string, syntaxCode = 'PLAN_YAML_SYNTAX'): ParsedYaml {
+export function parseYaml(text: string, file: string, syntaxCode: ErrorCode = 'PLAN_YAML_SYNTAX'): ParsedYaml {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const errors: UserError[] = [];

@@ -3,6 +3,7 @@
  * carry an id; each gets exactly one reply. Errors cross as plain data and become a
  * UserError again on the parent side when they were one.
  */
+import type { ErrorCode } from '../../errors/error-codes.ts';
 import type { IstioConfig } from '../../model/istio-objects.ts';
 import type { AppBehaviour } from '../../model/plan.ts';
 import type { LocalMeshOptions } from '../api.ts';
@@ -20,7 +21,9 @@ export type MeshRequestMessage = MeshRequest & { id: number };
 
 export interface SerializedError {
   userError: boolean;
-  code?: string;
+  code?: ErrorCode;
+  /** Set for a batch of user errors (UserErrors): each one keeps its own code. */
+  errors?: SerializedError[];
   message: string;
   fix?: string;
   location?: { file: string; line?: number; column?: number };

@@ -4,7 +4,7 @@
  * the parent stop the mesh in order, and it shuts down by itself as soon as the parent
  * goes away (IPC disconnect), so a dead parent never leaves ports behind.
  */
-import { isUserError, UserError } from '../../errors/user-error.ts';
+import { UserError, UserErrors } from '../../errors/user-error.ts';
 import type { MeshReplyMessage, MeshRequestMessage, SerializedError } from './ipc-protocol.ts';
 import { MeshRuntime } from './mesh-runtime.ts';
 
@@ -13,7 +13,7 @@ let starting: Promise<MeshRuntime> | undefined;
 
 function serialize(error: unknown): SerializedError {
   if (error instanceof UserError) return { userError: true, code: error.code, message: error.message, fix: error.fix, location: error.location };
-  if (isUserError(error)) return { userError: true, code: 'MESH_ERRORS', message: error.message };
+  if (error instanceof UserErrors) return { userError: true, message: error.message, errors: error.errors.map(serialize) };
   const e = error instanceof Error ? error : new Error(String(error));
   return { userError: false, message: e.message, stack: e.stack };
 }

@@ -51,12 +51,9 @@ export class LocalTarget implements Target {
     try {
       await this.requireMesh().waitForVersion(application.version, timeoutMs);
     } catch (error) {
-      throw new UserError({
-        code: 'CONFIG_NOT_PROPAGATED',
-        message: `the local proxies did not reach config version ${application.version} within ${timeoutMs} ms (${error instanceof Error ? error.message : String(error)})`,
-        fix: 'this is unexpected on the local mesh: rerun with --seed to reproduce and report it',
-        stage: application.stage,
-      });
+      // The mesh says which proxy lags and why; the run adds which stage it was.
+      if (error instanceof UserError) throw new UserError({ code: error.code, message: error.message, fix: error.fix, stage: application.stage });
+      throw error;
     }
   }
 

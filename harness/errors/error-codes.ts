@@ -1,0 +1,111 @@
+/**
+ * Every error code a user can meet, in one typed catalogue: what it means, the usual fix,
+ * and the exit code it leads to. A `UserError` can only carry a code listed here (the
+ * type says so, and test/errors/error-codes.test.ts checks the sources), so the README's
+ * promise of documented codes holds. The message and fix at the throw site add the
+ * specifics (which file, which field); the text here is the general case.
+ *
+ * Exit codes: `usage` (2) is a mistake in the command, the plan or its files: nothing ran.
+ * `environment` (3) is a machine or cluster that cannot run the plan as it stands (k6
+ * missing, cluster unreachable, permissions, a port in use, a results folder that cannot
+ * be written).
+ */
+
+export type ErrorKind = 'usage' | 'environment';
+
+export interface ErrorCodeInfo {
+  kind: ErrorKind;
+  /** What went wrong, in one line. */
+  meaning: string;
+  /** What usually fixes it. */
+  fix: string;
+}
+
+export const ERROR_CODES = {
+  // The command line.
+  USAGE: { kind: 'usage', meaning: 'a command, option or argument the CLI does not accept', fix: 'see `bench --help` or `bench <command> --help`' },
+
+  // Plan files (manifests/plans/README.md).
+  PLAN_NOT_FOUND: { kind: 'usage', meaning: 'no shipped plan has that name and no file has that path', fix: '`bench plans` lists the shipped plans; give a path to use your own' },
+  PLAN_FILE_NOT_FOUND: { kind: 'usage', meaning: 'a file the plan names (manifest, scenario) does not exist', fix: 'paths in a plan are relative to the plan file' },
+  PLAN_YAML_SYNTAX: { kind: 'usage', meaning: 'the plan or one of its manifests is not valid YAML', fix: 'fix the YAML at the line given' },
+  PLAN_UNKNOWN_FIELD: { kind: 'usage', meaning: 'a plan field the format does not have (often a typo)', fix: 'use the field the message suggests, or see manifests/plans/README.md' },
+  PLAN_MISSING_FIELD: { kind: 'usage', meaning: 'a required plan field is missing', fix: 'add the field named in the message' },
+  PLAN_BAD_VALUE: { kind: 'usage', meaning: 'a plan field has a value of the wrong type or out of range', fix: 'use a value of the kind the message gives' },
+  PLAN_BAD_URL: { kind: 'usage', meaning: "the scenario's URL is not an http(s) URL of a Service in the plan", fix: 'use http://<service>.<namespace>.svc.cluster.local/<path>' },
+  PLAN_DUPLICATE_STAGE: { kind: 'usage', meaning: 'two stages have the same name', fix: 'give every stage its own name' },
+  PLAN_NO_STAGES: { kind: 'usage', meaning: 'the plan has no stage to run', fix: 'add at least one stage' },
+  PLAN_UNKNOWN_STAGE: { kind: 'usage', meaning: '--stage names a stage the plan does not have', fix: 'use a stage name from the plan' },
+  PLAN_UNKNOWN_VANTAGE: { kind: 'usage', meaning: '--vantage names a vantage the plan does not run', fix: "use one of the plan's vantages" },
+  PLAN_GATEWAY_MISSING: { kind: 'usage', meaning: 'the gateway vantage is asked for but no stage config has a Gateway', fix: 'add a Gateway to the config, or drop the gateway vantage' },
+  SCENARIO_NOT_FOUND: { kind: 'usage', meaning: "the plan's scenario script does not exist", fix: 'name a file under scenarios/ or a path relative to the plan' },
+
+  // Workload manifests (Deployments, Services).
+  WORKLOAD_UNKNOWN_KIND: { kind: 'usage', meaning: 'a workload manifest has a kind the bench does not deploy', fix: 'workload files hold Deployments and Services' },
+  WORKLOAD_UNKNOWN_FIELD: { kind: 'usage', meaning: 'a workload manifest field that does not exist (often a typo)', fix: 'use the field the message suggests' },
+  WORKLOAD_MISSING_FIELD: { kind: 'usage', meaning: 'a workload manifest lacks a field the bench needs', fix: 'add the field named in the message' },
+  WORKLOAD_INVALID_FIELD: { kind: 'usage', meaning: 'a workload field has a value the bench cannot use', fix: 'use a value of the kind the message gives' },
+  WORKLOAD_BAD_ENV: { kind: 'usage', meaning: "a workload's behaviour environment variable (FAILURE_RATE, LATENCY, …) is malformed", fix: 'see manifests/workloads/README.md for the accepted values' },
+  WORKLOAD_NO_DEPLOYMENT: { kind: 'usage', meaning: 'a Service selects no Deployment of the plan', fix: "make the Service's selector match a Deployment's pod labels" },
+  WORKLOAD_NO_SERVICE: { kind: 'usage', meaning: 'a Deployment is behind no Service, so nothing can call it', fix: 'add a Service selecting its pods' },
+
+  // Istio objects (VirtualService, DestinationRule, PeerAuthentication, Gateway).
+  ISTIO_UNKNOWN_KIND: { kind: 'usage', meaning: 'a manifest has a kind the bench does not apply', fix: 'use VirtualService, DestinationRule, PeerAuthentication or Gateway' },
+  ISTIO_BAD_API_VERSION: { kind: 'usage', meaning: 'an Istio object has an apiVersion Istio does not serve', fix: 'use networking.istio.io/v1 (or v1beta1) and security.istio.io/v1' },
+  ISTIO_UNKNOWN_FIELD: { kind: 'usage', meaning: 'an Istio field that does not exist (istiod rejects it)', fix: 'use the field the message suggests' },
+  ISTIO_MISSING_FIELD: { kind: 'usage', meaning: 'a field istiod requires is missing', fix: 'add the field named in the message' },
+  ISTIO_INVALID_FIELD: { kind: 'usage', meaning: 'an Istio field has a value istiod would reject', fix: 'use a value of the kind the message gives' },
+  ISTIO_DUPLICATE_OBJECT: { kind: 'usage', meaning: 'two objects of one stage have the same kind, namespace and name', fix: 'rename one, or keep only one' },
+
+  // The local mesh.
+  MESH_NO_WORKLOADS: { kind: 'usage', meaning: 'the mesh was started with no workload', fix: 'give the plan at least one Deployment and Service' },
+  MESH_DUPLICATE_WORKLOAD: { kind: 'usage', meaning: 'two workloads have the same name and namespace', fix: 'rename one of them' },
+  MESH_BAD_REPLICAS: { kind: 'usage', meaning: 'a Deployment asks for a replica count the local mesh cannot run', fix: 'use 1 to 64 replicas' },
+  MESH_UNKNOWN_WORKLOAD: { kind: 'usage', meaning: 'a stage sets the behaviour of a workload the plan does not have', fix: "use a workload name from the plan's workloads" },
+  MESH_INVALID_CONFIG: { kind: 'usage', meaning: 'the local mesh cannot apply a configuration value', fix: 'fix the field named in the message' },
+  NO_GATEWAY: { kind: 'usage', meaning: 'the gateway vantage was used but the applied config has no Gateway', fix: 'add a Gateway to the stage config' },
+  MESH_PROPAGATION_TIMEOUT: { kind: 'environment', meaning: 'a local proxy did not reach the applied config version in time', fix: 'check that the machine is not overloaded; rerun with the same --seed to reproduce' },
+  PORT_IN_USE: { kind: 'environment', meaning: 'a port the bench needs on 127.0.0.1 is taken', fix: 'stop what holds the port, or let the bench choose free ports' },
+
+  // k6 and the engines.
+  K6_NOT_FOUND: { kind: 'environment', meaning: '--engine k6 was asked for but no k6 binary was found', fix: 'install k6 >= 0.49 on PATH or set K6_BIN, or use --engine embedded' },
+  K6_VERSION_TIMEOUT: { kind: 'environment', meaning: '`k6 version` did not answer in time', fix: 'check the k6 binary (K6_BIN or PATH); it must answer `k6 version` within seconds' },
+  K6_TOO_OLD: { kind: 'environment', meaning: 'the k6 binary is older than 0.49', fix: 'install k6 >= 0.49' },
+  K6_BUNDLE_NOT_FOUND: { kind: 'usage', meaning: 'the scenario bundle to run does not exist', fix: 'run `npm run build`, or name an existing bundle' },
+  K6_BUNDLE_TOO_LARGE: { kind: 'usage', meaning: 'the bundle exceeds the 1 MiB a ConfigMap can hold', fix: 'keep large data out of the scenario (load it at run time)' },
+  K6_INVALID_CONFIG: { kind: 'usage', meaning: "the scenario's k6 options are invalid (k6 exits 104 for these)", fix: 'fix the option named in the message' },
+  K6_INVALID_DURATION: { kind: 'usage', meaning: 'a k6 duration is malformed', fix: 'use a duration such as 30s, 1m30s or 500ms' },
+  K6_INVALID_THRESHOLD: { kind: 'usage', meaning: 'a threshold expression k6 would not parse', fix: "write it as k6 does, e.g. 'rate<0.01' or 'p(95)<200'" },
+  K6_UNKNOWN_METRIC: { kind: 'usage', meaning: 'a threshold names a metric the scenario never defines', fix: 'define it with new Counter/Gauge/Rate/Trend in the init code, or fix the name' },
+  K6_INVALID_METRIC_NAME: { kind: 'usage', meaning: 'a custom metric name k6 would reject', fix: 'use letters, digits and underscores, at most 128 characters' },
+  K6_METRIC_TYPE_CONFLICT: { kind: 'usage', meaning: 'one metric name is defined with two types', fix: 'give each custom metric one type' },
+  EMBEDDED_UNSUPPORTED_API: { kind: 'usage', meaning: 'the scenario uses a k6 API the embedded runtime does not provide', fix: 'run it with real k6 (--engine k6)' },
+
+  // Run folders, reports and baselines.
+  REPORT_RUN_NOT_FOUND: { kind: 'usage', meaning: 'the run folder has no run.json', fix: 'name a folder under results/ that a run wrote' },
+  REPORT_RUN_INVALID: { kind: 'usage', meaning: "a run folder's files are not what a run writes", fix: 'point at an untouched run folder' },
+  REPORT_RUN_SCHEMA: { kind: 'usage', meaning: 'the run folder was written by an incompatible version', fix: 'render it with the version that wrote it' },
+  REPORT_BASELINE_NOT_FOUND: { kind: 'usage', meaning: 'the baseline to compare with does not exist', fix: 'pass a report.json or run folder of an earlier run' },
+  REPORT_INVALID: { kind: 'usage', meaning: 'a report.json that is not valid JSON or not a report', fix: 'pass a report.json the bench wrote' },
+  REPORT_SCHEMA: { kind: 'usage', meaning: 'a report.json of an incompatible schema', fix: 'compare reports of the same schema version' },
+
+  // Results on disk.
+  RESULTS_NOT_WRITABLE: { kind: 'environment', meaning: 'the results folder cannot be written (read-only, full, or not a folder)', fix: 'pass --results <dir> with a writable folder, or free disk space' },
+
+  // Targets.
+  CLUSTER_UNREACHABLE: { kind: 'environment', meaning: 'the Kubernetes API server did not answer', fix: 'check the kubeconfig context (--context) and that the cluster is up' },
+  CONFIG_NOT_PROPAGATED: { kind: 'environment', meaning: "the cluster's proxies did not all reach the stage's configuration in time", fix: 'raise the propagation timeout, or check istiod and the sidecars' },
+  TARGET_UNSUPPORTED: { kind: 'usage', meaning: '--target names a target this version does not have', fix: 'use --target local or kubernetes' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const EXIT_CODE_OF_KIND: Record<ErrorKind, number> = { usage: 2, environment: 3 };
+
+export function isErrorCode(text: string): text is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, text);
+}
+
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODE_OF_KIND[ERROR_CODES[code].kind];
+}
