@@ -31,6 +31,11 @@ describe('k6 binary runner', function () {
     expect(parseK6Version('k6 v0.49.0 (go1.21.6, linux/amd64)')).to.equal('v0.49.0');
     expect(parseK6Version('k6 v1.2.3 (commit/abc, go1.24, linux/amd64)\nExtensions: ...')).to.equal('v1.2.3');
     expect(parseK6Version('hello')).to.equal(undefined);
+    expect(parseK6Version('curl v8.5.0')).to.equal(undefined);
+    // k6 names itself after the file it was started as.
+    expect(parseK6Version('k6-0.49 v0.49.0 (go1.21.6, linux/amd64)')).to.equal('v0.49.0');
+    expect(parseK6Version('k6.exe v0.49.0 (go1.21.6, windows/amd64)')).to.equal('v0.49.0');
+    expect(parseK6Version('loadgen v0.50.0 (commit/abc, go1.22.1, linux/amd64)')).to.equal('v0.50.0');
     expect(compareVersions('v0.48.9', '0.49.0')).to.be.lessThan(0);
     expect(compareVersions('v1.0.0', '0.49.0')).to.be.greaterThan(0);
     expect(parseProgressLine('running (1h02m05.2s), 020/200 VUs, 250 complete and 3 interrupted iterations')).to.deep.equal({
@@ -39,6 +44,29 @@ describe('k6 binary runner', function () {
       failed: 0,
       vus: 20,
     });
+  });
+
+  it('reads the progress lines real k6 0.49 prints, with or without minutes', () => {
+    const stdout = readFileSync(join(import.meta.dirname, '../../fixtures/k6-0.49/more/setup-teardown.stdout'), 'utf8');
+    const progress = stdout.split('\n').map(parseProgressLine).filter((p) => p !== undefined);
+    expect(progress).to.deep.equal([
+      { elapsedMs: 1000, requests: 20, failed: 0, vus: 0 },
+      { elapsedMs: 2000, requests: 40, failed: 0, vus: 0 },
+      { elapsedMs: 2000, requests: 41, failed: 0, vus: 0 },
+    ]);
+    const long = readFileSync(join(import.meta.dirname, '../../fixtures/k6-0.49/more/all-fail-short.stdout'), 'utf8');
+    expect(long.split('\n').map(parseProgressLine).filter((p) => p !== undefined)).to.deep.equal([{ elapsedMs: 0, requests: 6, failed: 0, vus: 0 }]);
+  });
+
+  it('accepts a K6_BIN whose file is not named k6', async () => {
+    for (const name of ['k6-0.49', 'k6.exe']) {
+      const renamed = createStandIn('v0.49.0', name);
+      try {
+        expect(await findK6({ PATH: '/nonexistent', K6_BIN: renamed.binary })).to.deep.equal({ binary: renamed.binary, version: 'v0.49.0' });
+      } finally {
+        renamed.remove();
+      }
+    }
   });
 
   it('finds k6 on PATH or through K6_BIN, and refuses what is missing or too old', async () => {
@@ -89,7 +117,8 @@ describe('k6 binary runner', function () {
       '/bundles/unstable-endpoint.js',
     ]);
     expect(seen.httpProxy).to.equal('http://127.0.0.1:15001');
-    expect(progress).to.deep.equal([{ elapsedMs: 1500, requests: 42, failed: 0, vus: 7 }]);
+    expect(progress.map((p) => p.elapsedMs)).to.deep.equal([1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(progress.at(-1)).to.deep.equal({ elapsedMs: 6000, requests: 42, failed: 0, vus: 7 });
   });
 
   it('maps exit codes 99 and 107 and keeps the stderr tail', async () => {

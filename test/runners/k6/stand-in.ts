@@ -1,7 +1,9 @@
 /**
  * A stand-in for the k6 binary, behaving like k6 at the process boundary: `version`,
  * `run` with -e/--tag, a summary file written the way the scenario's handleSummary
- * writes it (to SUMMARY_PATH), a progress line, k6's exit codes, and SIGINT handling.
+ * writes it (to SUMMARY_PATH), progress lines on stdout in the form k6 0.49 prints for a
+ * run under a minute (test/fixtures/k6-0.49/more/setup-teardown.stdout), k6's exit codes,
+ * and SIGINT handling. Like k6, `version` names the file it was started as.
  * Its behaviour is steered through -e variables: EXIT_CODE, HANG (wait for SIGINT).
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ export function createStandIn(version = 'v0.49.0', name = 'k6'): StandIn {
 const fs = require('node:fs');
 const args = process.argv.slice(2);
 if (args[0] === 'version') {
-  console.log('k6 ${version} (go1.21.6, linux/amd64)');
+  console.log(require('node:path').basename(process.argv[1]) + ' ${version} (go1.21.6, linux/amd64)');
   process.exit(0);
 }
 if (args[0] !== 'run') { console.error('unknown command ' + args[0]); process.exit(255); }
@@ -40,7 +42,9 @@ const finish = (code) => {
   if (env.SUMMARY_PATH) fs.writeFileSync(env.SUMMARY_PATH, ${JSON.stringify(summary)});
   process.exit(code);
 };
-console.error('running (00m01.5s), 07/07 VUs, 42 complete and 0 interrupted iterations');
+for (let second = 1; second <= 6; second++) {
+  console.log('running (0' + second + '.0s), 07/07 VUs, ' + 7 * second + ' complete and 0 interrupted iterations');
+}
 if (env.HANG) {
   process.on('SIGINT', () => finish(105));
   setInterval(() => {}, 1000);
