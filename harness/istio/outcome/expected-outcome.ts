@@ -20,7 +20,7 @@ import { round, type UpstreamOutcome, upstreamOutcome } from './attempt-model.ts
 import { tryParseDuration } from '../../util/duration.ts';
 import { effectiveMtlsMode } from '../semantics/mtls-mode.ts';
 import type { Prediction } from './prediction.ts';
-import { describeRetryOn, type EffectiveRetryPolicy, effectiveRetryPolicy } from '../semantics/retry-policy.ts';
+import { describeRetryOn, type EffectiveRetryPolicy, effectiveRetryPolicy, NO_RETRIES } from '../semantics/retry-policy.ts';
 import { type RouteRequest, type SelectedRoute, selectRoute } from '../semantics/route-selection.ts';
 import { endpointCount, findWorkloadByHost, findWorkloadsByHost, qualifyHost } from '../semantics/service-hosts.ts';
 import type { DestinationRule, Gateway, HttpRoute, IstioConfig, MeshProfile } from '../../model/istio-objects.ts';
@@ -88,7 +88,7 @@ function predictExternal(context: Context, targets: WorkloadSpec[]): Prediction 
   } else {
     notes.push(`${target.name} has no sidecar: PeerAuthentication is not enforced`);
   }
-  const policy: EffectiveRetryPolicy = { attempts: 0, retryOn: { words: new Set(), statusCodes: [] }, origin: 'disabled' };
+  const policy = NO_RETRIES;
   const outcomes = targets.map((workload) => ({
     workload,
     outcome: upstreamOutcome({ behaviour: behaviourOf(context, workload), policy, clientBudgetMs: context.clientTimeoutMs, describeRetries: false }),

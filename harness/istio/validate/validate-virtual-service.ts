@@ -13,10 +13,20 @@ const stringMatch: Schema = {
   fields: { exact: { type: 'string' }, prefix: { type: 'string' }, regex: { type: 'string' } },
   check: (value: Record<string, unknown>, path) => {
     const set = ['exact', 'prefix', 'regex'].filter((k) => value[k] !== undefined);
-    if (set.length === 1) return undefined;
+    if (set.length === 1) return typeof value.regex === 'string' ? checkRegex(value.regex, childPath(path, 'regex')) : undefined;
     return { message: `${path} must set exactly one of exact, prefix, regex (has ${set.length === 0 ? 'none' : set.join(' and ')})`, fix: 'keep one of exact, prefix or regex' };
   },
 };
+
+/** istiod compiles match regexes (RE2); one that does not compile is rejected. */
+function checkRegex(regex: string, path: string): Problem | undefined {
+  try {
+    new RegExp(regex);
+    return undefined;
+  } catch {
+    return { path, message: `${path}: invalid regular expression "${regex}"`, fix: 'write an RE2-compatible regular expression' };
+  }
+}
 
 const percent: Schema = { type: 'object', fields: { value: { type: 'number', min: 0, max: 100, required: true } } };
 

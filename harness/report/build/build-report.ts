@@ -5,7 +5,7 @@
  */
 import { buildCellReport } from './cell-report.ts';
 import { fingerprintOf } from './fingerprint.ts';
-import { findLikelyCauses } from './likely-causes.ts';
+import { findLikelyCauses } from './likely-causes/find-likely-causes.ts';
 import { type RunFolder, readRunFolder } from '../read-run-folder.ts';
 import { REPORT_SCHEMA, type CellReport, type Report, type ReportTotals, type StageReport } from '../report-types.ts';
 
@@ -45,8 +45,10 @@ export function reportFromRunFolder(folder: RunFolder, options: BuildReportOptio
   }));
 
   const recorded = new Set(cells.map((cell) => `${cell.stage}\u0000${cell.vantage}`));
+  // Vantages left out with --vantage were never meant to run: only the selected ones can be missing.
+  const selectedVantages = Array.isArray(run.options?.vantages) ? run.options.vantages : (run.plan.vantages ?? []);
   const missingCells = run.stages.flatMap((stage) =>
-    (run.plan.vantages ?? []).filter((vantage) => !recorded.has(`${stage.name}\u0000${vantage}`)).map((vantage) => ({ stage: stage.name, vantage })),
+    selectedVantages.filter((vantage) => !recorded.has(`${stage.name}\u0000${vantage}`)).map((vantage) => ({ stage: stage.name, vantage })),
   );
 
   const totals = countTotals(cells, missingCells.length);
