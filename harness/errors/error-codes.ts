@@ -62,7 +62,6 @@ export const ERROR_CODES = {
   MESH_DUPLICATE_WORKLOAD: { kind: 'usage', meaning: 'two workloads have the same name and namespace', fix: 'rename one of them' },
   MESH_BAD_REPLICAS: { kind: 'usage', meaning: 'a Deployment asks for a replica count the local mesh cannot run', fix: 'use 1 to 64 replicas' },
   MESH_UNKNOWN_WORKLOAD: { kind: 'usage', meaning: 'a stage sets the behaviour of a workload the plan does not have', fix: "use a workload name from the plan's workloads" },
-  MESH_INVALID_CONFIG: { kind: 'usage', meaning: 'the local mesh cannot apply a configuration value', fix: 'fix the field named in the message' },
   NO_GATEWAY: { kind: 'usage', meaning: 'the gateway vantage was used but the applied config has no Gateway', fix: 'add a Gateway to the stage config' },
   MESH_PROPAGATION_TIMEOUT: { kind: 'environment', meaning: 'a local proxy did not reach the applied config version in time', fix: 'check that the machine is not overloaded; rerun with the same --seed to reproduce' },
   PORT_IN_USE: { kind: 'environment', meaning: 'a port the bench needs on 127.0.0.1 is taken', fix: 'stop what holds the port, or let the bench choose free ports' },

@@ -35,8 +35,8 @@ export function defaultRetriableStatusCodes(profile: MeshProfile): number[] {
 }
 
 export interface RetryOn {
-  words: Set<string>;
-  statusCodes: number[];
+  words: ReadonlySet<string>;
+  statusCodes: readonly number[];
 }
 
 export interface RetryOnProblem {
@@ -67,25 +67,72 @@ export function parseRetryOn(text: string): { retryOn: RetryOn; problems: RetryO
   return { retryOn: { words, statusCodes }, problems };
 }
 
+/** gRPC status codes behind the gRPC retry words (matched in response headers). */
+const GRPC_CONDITIONS: Readonly<Record<string, number>> = {
+  cancelled: 1,
+  'deadline-exceeded': 4,
+  'resource-exhausted': 8,
+  internal: 13,
+  unavailable: 14,
+};
+
+/** What happened to one upstream try, as Envoy's retry state sees it. */
+export type AttemptOutcome =
+  | { kind: 'response'; status: number; grpcStatus?: number; requestRetriableCodes?: readonly number[] }
+  /** The connection could not be made (refused, TLS handshake failed, connect timeout). */
+  | { kind: 'connect-failure'; reason: string }
+  /** The stream was reset; `beforeRequest` when no request byte had been sent. */
+  | { kind: 'reset'; beforeRequest: boolean; reason: string }
+  | { kind: 'per-try-timeout' };
+
+/**
+ * Whether `retryOn` retries an attempt that ended with `outcome` (mesh-semantics §1, the
+ * table of conditions; Envoy retry_state_impl.cc). The one decision the local mesh's router,
+ * the expected-outcome model, the linter and the report's likely causes all use.
+ */
+export function isRetried(retryOn: RetryOn, outcome: AttemptOutcome): boolean {
+  const on = retryOn.words;
+  // 5xx, gateway-error and reset all cover every failure that produced no response.
+  const coversNoResponse = on.has('5xx') || on.has('gateway-error') || on.has('reset');
+  switch (outcome.kind) {
+    case 'per-try-timeout':
+      return coversNoResponse;
+    case 'connect-failure':
+      return coversNoResponse || on.has('connect-failure') || on.has('reset-before-request');
+    case 'reset':
+      return coversNoResponse || (outcome.beforeRequest && on.has('reset-before-request'));
+    case 'response':
+      return retriesResponse(retryOn, outcome);
+  }
+}
+
+function retriesResponse(retryOn: RetryOn, outcome: Extract<AttemptOutcome, { kind: 'response' }>): boolean {
+  const on = retryOn.words;
+  const { status } = outcome;
+  if (on.has('5xx') && status >= 500 && status <= 599) return true;
+  if (on.has('gateway-error') && (status === 502 || status === 503 || status === 504)) return true;
+  if (on.has('retriable-4xx') && status === 409) return true;
+  if (on.has('retriable-status-codes') && (retryOn.statusCodes.includes(status) || outcome.requestRetriableCodes?.includes(status))) return true;
+  if (outcome.grpcStatus === undefined) return false;
+  return Object.entries(GRPC_CONDITIONS).some(([word, code]) => on.has(word) && outcome.grpcStatus === code);
+}
+
 /** Whether an upstream answer with `status` is retried under `retryOn`. */
 export function retriesStatus(retryOn: RetryOn, status: number): boolean {
-  if (retryOn.words.has('5xx') && status >= 500 && status <= 599) return true;
-  if (retryOn.words.has('gateway-error') && (status === 502 || status === 503 || status === 504)) return true;
-  if (retryOn.words.has('retriable-4xx') && status === 409) return true;
-  return retryOn.words.has('retriable-status-codes') && retryOn.statusCodes.includes(status);
+  return isRetried(retryOn, { kind: 'response', status });
 }
 
 /** Whether a reset after the request was sent (no response) is retried. */
 export function retriesReset(retryOn: RetryOn): boolean {
-  return retryOn.words.has('5xx') || retryOn.words.has('gateway-error') || retryOn.words.has('reset');
+  return isRetried(retryOn, { kind: 'reset', beforeRequest: false, reason: 'remote reset' });
 }
 
-/** Whether a per-try timeout is retried (only these three words; mesh-semantics.md §1). */
+/** Whether a per-try timeout is retried (only 5xx, gateway-error and reset; mesh-semantics §1). */
 export function retriesPerTryTimeout(retryOn: RetryOn): boolean {
-  return retriesReset(retryOn);
+  return isRetried(retryOn, { kind: 'per-try-timeout' });
 }
 
 /** Whether a failed connection (refused, connect timeout) is retried. */
 export function retriesConnectFailure(retryOn: RetryOn): boolean {
-  return retriesReset(retryOn) || retryOn.words.has('connect-failure');
+  return isRetried(retryOn, { kind: 'connect-failure', reason: 'connection refused' });
 }

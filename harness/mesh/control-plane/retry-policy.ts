@@ -3,29 +3,21 @@
  * and the decision "is this attempt's outcome retried". Pure: the router supplies outcomes.
  */
 import type { HttpRetry, MeshProfile } from '../../model/istio-objects.ts';
-import type { RETRY_ON_WORDS } from '../../istio/semantics/retry-on.ts';
+import { type AttemptOutcome, isRetried, type RETRY_ON_WORDS } from '../../istio/semantics/retry-on.ts';
 import { effectiveRetryPolicy } from '../../istio/semantics/retry-policy.ts';
-import { optionalDurationMs } from './duration.ts';
 import type { Random } from '../shared/random.ts';
 
-/**
- * Envoy retry condition words (mesh-semantics §1). Which ones a route gets, and Istio's
- * defaults, come from the Istio model (`effectiveRetryPolicy`), so the mesh, the
- * validator and the expected-outcome model read a VirtualService the same way.
- */
+/** An Envoy retry condition word (mesh-semantics §1). */
 export type RetryCondition = (typeof RETRY_ON_WORDS)[number];
 
-/** gRPC status codes behind the gRPC retry words. */
-const GRPC_CONDITIONS: Partial<Record<RetryCondition, number>> = {
-  cancelled: 1,
-  'deadline-exceeded': 4,
-  'resource-exhausted': 8,
-  internal: 13,
-  unavailable: 14,
-};
+export type { AttemptOutcome } from '../../istio/semantics/retry-on.ts';
 
-const ENVOY_BACKOFF_BASE_MS = 25;
-
+/**
+ * The retry policy a proxy runs for one route. Which conditions, attempts, per-try timeout
+ * and back-off a route gets is decided once, by the Istio model (`effectiveRetryPolicy`),
+ * and whether an outcome is retried by its `isRetried`: the mesh, the validator and the
+ * expected-outcome model read a VirtualService the same way.
+ */
 export interface RetryPolicy {
   numRetries: number;
   retryOn: ReadonlySet<string>;
@@ -42,57 +34,20 @@ export interface RetryPolicy {
  * no route timeout.
  */
 export function resolveRetryPolicy(retries: HttpRetry | undefined, profile: MeshProfile, routeTimeoutMs?: number): RetryPolicy | undefined {
-  const effective = effectiveRetryPolicy(retries, profile);
+  const effective = effectiveRetryPolicy(retries, profile, routeTimeoutMs);
   if (effective.attempts === 0) return undefined;
-  const backoffBaseMs = optionalDurationMs(retries?.backoff) ?? ENVOY_BACKOFF_BASE_MS;
-  let perTryTimeoutMs = effective.perTryTimeoutMs;
-  // Envoy ignores a per-try timeout that is not shorter than the route timeout.
-  if (perTryTimeoutMs !== undefined && (perTryTimeoutMs <= 0 || (routeTimeoutMs && perTryTimeoutMs >= routeTimeoutMs))) perTryTimeoutMs = undefined;
   return {
     numRetries: effective.attempts,
     retryOn: effective.retryOn.words,
     retriableStatusCodes: effective.retryOn.statusCodes,
-    perTryTimeoutMs,
-    backoffBaseMs,
-    backoffMaxMs: backoffBaseMs * 10,
+    perTryTimeoutMs: effective.perTryTimeoutMs,
+    backoffBaseMs: effective.backoffBaseMs,
+    backoffMaxMs: effective.backoffMaxMs,
   };
 }
 
-/** What happened to one upstream try. */
-export type AttemptOutcome =
-  | { kind: 'response'; status: number; grpcStatus?: number; requestRetriableCodes?: number[] }
-  /** The connection could not be made (refused, TLS handshake failed, connect timeout). */
-  | { kind: 'connect-failure'; reason: string }
-  /** The stream was reset; `beforeRequest` when no request byte had been sent. */
-  | { kind: 'reset'; beforeRequest: boolean; reason: string }
-  | { kind: 'per-try-timeout' };
-
-function isResetLike(outcome: AttemptOutcome): boolean {
-  return outcome.kind === 'connect-failure' || outcome.kind === 'reset' || outcome.kind === 'per-try-timeout';
-}
-
 export function isRetriable(policy: RetryPolicy, outcome: AttemptOutcome): boolean {
-  const on = policy.retryOn;
-  if (outcome.kind === 'per-try-timeout') return on.has('5xx') || on.has('gateway-error') || on.has('reset');
-  if (isResetLike(outcome)) {
-    if (on.has('5xx') || on.has('gateway-error') || on.has('reset')) return true;
-    if (outcome.kind === 'connect-failure') return on.has('connect-failure') || on.has('reset-before-request');
-    return outcome.kind === 'reset' && outcome.beforeRequest && on.has('reset-before-request');
-  }
-  if (outcome.kind !== 'response') return false;
-  const { status } = outcome;
-  if (on.has('5xx') && status >= 500) return true;
-  if (on.has('gateway-error') && (status === 502 || status === 503 || status === 504)) return true;
-  if (on.has('retriable-4xx') && status === 409) return true;
-  if (on.has('retriable-status-codes')) {
-    if (policy.retriableStatusCodes.includes(status) || outcome.requestRetriableCodes?.includes(status)) return true;
-  }
-  if (outcome.grpcStatus !== undefined) {
-    for (const [condition, code] of Object.entries(GRPC_CONDITIONS)) {
-      if (on.has(condition) && outcome.grpcStatus === code) return true;
-    }
-  }
-  return false;
+  return isRetried({ words: policy.retryOn, statusCodes: policy.retriableStatusCodes }, outcome);
 }
 
 /** Jittered back-off before retry number `retry` (1-based): uniform in [0, min(2^(retry-1) × base, max)). */
