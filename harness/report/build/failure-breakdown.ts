@@ -5,10 +5,8 @@
  */
 import type { AccessLogSummary, FailureBreakdown, Measured, ProxyCountersReport } from '../report-types.ts';
 import type { SummaryCounts } from '../../model/k6-summary-counts.ts';
+import { CONNECTION_ERROR_CODES, REQUEST_TIMEOUT_CODE } from '../../model/k6-error-codes.ts';
 
-/** k6 codes for a connection that failed or broke: EOF/generic, dial timeout, refused, reset. */
-export const CONNECTION_ERROR_CODES = ['1000', '1211', '1212', '1220'] as const;
-export const REQUEST_TIMEOUT_CODE = '1050';
 
 export function statusClass(status: string): string {
   if (status === '0') return 'network';
@@ -67,11 +65,11 @@ export function buildFailureBreakdown(options: {
     byStatus,
     byStatusClass,
     unlistedStatus,
-    timeouts: byErrorCode.value === null ? byErrorCode : { value: code(REQUEST_TIMEOUT_CODE), source: 'http_reqs{error_code:1050}' },
+    timeouts: byErrorCode.value === null ? byErrorCode : { value: code(REQUEST_TIMEOUT_CODE), source: `http_reqs{error_code:${REQUEST_TIMEOUT_CODE}}` },
     connectionFailures:
       connectionByCode.value === null
         ? connectionByCode
-        : { value: Object.values(connectionByCode.value).reduce((a, b) => a + b, 0), source: 'http_reqs{error_code:1000|1211|1212|1220}' },
+        : { value: Object.values(connectionByCode.value).reduce((a, b) => a + b, 0), source: `http_reqs{error_code:${CONNECTION_ERROR_CODES.join('|')}}` },
     connectionFailuresByCode: connectionByCode,
     injectedAborts: fromFlagOrCounter(accessLog, 'FI', proxy.counters.faultAbortsInjected, 'fault.aborts_injected'),
     overflow503: fromFlagOrCounter(accessLog, 'UO', proxy.counters.pendingOverflows, 'upstream_rq_pending_overflow'),

@@ -3,6 +3,7 @@
  * label/value pairs. Renderers escape them for their format; one list keeps the formats
  * saying the same thing.
  */
+import { REQUEST_TIMEOUT_CODE } from '../../model/k6-error-codes.ts';
 import { envoyStatName, PROXY_COUNTER_NAMES } from '../build/proxy-counters.ts';
 import { formatMeasured, formatMs, formatPercent, formatProportion } from './format.ts';
 import type { CellReport, Measured } from '../report-types.ts';
@@ -39,7 +40,7 @@ export function cellDetails(cell: CellReport): DetailRow[] {
   add(
     'failures by cause',
     [
-      `timeouts (1050) ${formatMeasured(f.timeouts)}`,
+      `timeouts (${REQUEST_TIMEOUT_CODE}) ${formatMeasured(f.timeouts)}`,
       `connection failures ${formatMeasured(f.connectionFailures)}`,
       `injected aborts ${formatMeasured(f.injectedAborts)}`,
       `overflow 503 ${formatMeasured(f.overflow503)}`,

@@ -1,4 +1,5 @@
 /** Causes read from how requests failed: overflow, ejection, injected aborts, timeouts, connections. */
+import { CONNECTION_ERROR_CODES, REQUEST_TIMEOUT_CODE } from '../../../model/k6-error-codes.ts';
 import { type CauseRule, num } from './rule.ts';
 
 export const circuitBreakerOverflow: CauseRule = ({ cell }) => {
@@ -25,7 +26,7 @@ export const injectedAborts: CauseRule = ({ cell }) => {
 export const clientTimeouts: CauseRule = ({ cell }) => {
   const timeouts = num(cell.failures.timeouts) ?? 0;
   if (timeouts === 0) return undefined;
-  return { code: 'client-timeouts', message: "the load generator's own request timeout fired before any answer", evidence: `${timeouts} requests with k6 error code 1050` };
+  return { code: 'client-timeouts', message: "the load generator's own request timeout fired before any answer", evidence: `${timeouts} requests with k6 error code ${REQUEST_TIMEOUT_CODE}` };
 };
 
 export const connectionFailures: CauseRule = ({ cell }) => {
@@ -34,6 +35,6 @@ export const connectionFailures: CauseRule = ({ cell }) => {
   return {
     code: 'connection-failures',
     message: 'connections were refused, reset or closed without an HTTP answer (e.g. mTLS STRICT against a plaintext client, or the app resetting)',
-    evidence: `${connection} requests with status 0 (k6 codes 1000/1211/1212/1220)`,
+    evidence: `${connection} requests with status 0 (k6 codes ${CONNECTION_ERROR_CODES.join('/')})`,
   };
 };

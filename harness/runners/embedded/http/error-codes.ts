@@ -4,26 +4,28 @@
  * timeout, 1212 connection refused, 1220 connection reset by peer; 1000 + status for
  * HTTP 4xx/5xx responses.
  */
+import { K6_ERROR_CODES } from '../../../model/k6-error-codes.ts';
+
 export interface K6NetworkError {
   code: number;
   message: string;
 }
 
-export const REQUEST_TIMEOUT: K6NetworkError = { code: 1050, message: 'request timeout' };
-export const DIAL_TIMEOUT: K6NetworkError = { code: 1211, message: 'dial: i/o timeout' };
+export const REQUEST_TIMEOUT: K6NetworkError = K6_ERROR_CODES.REQUEST_TIMEOUT;
+export const DIAL_TIMEOUT: K6NetworkError = K6_ERROR_CODES.DIAL_TIMEOUT;
 
 export function classifyNetworkError(error: NodeJS.ErrnoException): K6NetworkError {
   switch (error.code) {
     case 'ECONNREFUSED':
-      return { code: 1212, message: 'dial: connection refused' };
+      return K6_ERROR_CODES.CONNECTION_REFUSED;
     case 'ECONNRESET':
       // Node reports a peer that closed cleanly before answering as "socket hang up";
       // Go (and so k6) sees that as EOF, not as a reset.
-      return error.message === 'socket hang up' ? { code: 1000, message: 'EOF' } : { code: 1220, message: 'read: connection reset by peer' };
+      return error.message === 'socket hang up' ? K6_ERROR_CODES.EOF : K6_ERROR_CODES.CONNECTION_RESET;
     case 'ETIMEDOUT':
       return DIAL_TIMEOUT;
     case 'ENOTFOUND':
-      return { code: 1101, message: 'lookup: no such host' };
+      return K6_ERROR_CODES.NO_SUCH_HOST;
     case 'EAI_AGAIN':
       return { code: 1100, message: 'lookup: temporary failure in name resolution' };
     case 'EPIPE':
