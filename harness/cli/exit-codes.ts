@@ -6,6 +6,10 @@ export const EXIT = {
   failed: 1,
   /** Usage or configuration error: nothing ran. */
   usage: 2,
+  /** The machine cannot run it as it stands: k6 missing, results folder not writable, cluster unreachable. */
+  environment: 3,
+  /** A bug (sysexits "internal software error"): printed with its stack. */
+  internal: 70,
   /** Ctrl-C: finished results kept, target restored. */
   interrupted: 130,
 } as const;

@@ -1,77 +1,57 @@
 /**
- * `bench`: the command line. Thin: picks the command, prints user errors without a stack
- * trace (exit 2) and lets bugs keep theirs (exit 70, the sysexits "internal software error").
+ * `bench`: the command line. Thin: reads the global flags, picks the command from the
+ * registry, prints user errors without a stack trace (exit 2, or 3 for the environment)
+ * and lets bugs keep theirs (exit 70, the sysexits "internal software error").
  */
+import { type CliContext, extractGlobalFlags } from './cli-context.ts';
+import { COMMANDS, commandHelp, findCommand, generalHelp } from './command-registry.ts';
+import { exitCodeOf } from './error-exit-code.ts';
 import { EXIT } from './exit-codes.ts';
-import { formatUserError, UserError, UserErrors } from '../errors/user-error.ts';
-
-const HELP = `bench: what Istio's resiliency features do to real traffic, in the mesh and outside it.
-
-Commands:
-  bench [run] [options]          run a plan (default: retries-lab on the embedded local mesh)
-  bench lint <plan>              check a plan's Istio config without running it
-  bench report <run-dir>         render report.json/.md/.html and junit.xml for a run again
-  bench compare <base> <run>     compare two runs (report.json or run folders)
-  bench mesh up [--plan p] [--stage s]   start the local mesh in the foreground for manual poking
-  bench plans                    list the shipped plans
-
-Run options:
-  --plan <name|file>     plan to run (default retries-lab; see bench plans)
-  --stage a,b            only these stages        --vantage in-mesh,external   only these vantages
-  --engine auto|k6|embedded   k6 when on PATH (or K6_BIN), else the embedded runtime
-  --seed N               seed of every random choice in the local mesh (default 1)
-  --profile istio-1.24+|istio-1.22   mesh behaviour profile (default: the plan's)
-  --rate N --duration 10s    override the scenario's load
-  --results <dir>        where run folders go (default results/)
-  --baseline <report.json|run-dir>   compare with an earlier run; exit 1 on a significant regression
-
-Exit codes: 0 ok, 1 expectations failed or regression, 2 usage/configuration error, 130 interrupted.`;
-
-type Command = (args: string[]) => Promise<number>;
-
-// Loaded on demand: `bench lint` should not pay for starting the mesh code, and a broken
-// optional piece must not take every command down with it.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.ts')).runCommand,
-  lint: async () => (await import('./commands/lint.ts')).lintCommand,
-  report: async () => (await import('./commands/report.ts')).reportCommand,
-  compare: async () => (await import('./commands/compare.ts')).compareCommand,
-  mesh: async () => (await import('./commands/mesh.ts')).meshCommand,
-  plans: async () => (await import('./commands/plans.ts')).plansCommand,
-};
+import { harnessVersion } from '../run/versions.ts';
+import { formatUserError, isUserError, UserError, type UserErrors } from '../errors/user-error.ts';
+import { sanitizeTerminal } from '../report/render/escape.ts';
 
 export async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${HELP}\n`);
+  const { context, help, version, rest } = extractGlobalFlags(argv);
+  const [first, ...afterFirst] = rest;
+  if (version) {
+    process.stdout.write(context.json ? `${JSON.stringify({ version: harnessVersion() })}\n` : `bench ${harnessVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (first === 'help') {
+    const topic = afterFirst[0] !== undefined ? findCommand(afterFirst[0]) : undefined;
+    process.stdout.write(`${topic ? commandHelp(topic) : generalHelp()}\n`);
     return EXIT.ok;
   }
   const implicitRun = first === undefined || first.startsWith('-');
-  const load = implicitRun ? COMMANDS.run : COMMANDS[first];
-  const args = implicitRun ? argv : rest;
-  if (!load) {
-    printUserError(new UserError({ code: 'USAGE', message: `unknown command "${first}"`, fix: `use one of: ${Object.keys(COMMANDS).join(', ')} (bench --help)` }));
-    return EXIT.usage;
+  const spec = implicitRun ? findCommand('run') : findCommand(first);
+  if (help) {
+    process.stdout.write(`${spec && !implicitRun ? commandHelp(spec) : generalHelp()}\n`);
+    return EXIT.ok;
   }
   try {
-    const command = await load();
-    return await command(args);
-  } catch (error) {
-    if (error instanceof UserErrors) {
-      for (const e of error.errors) printUserError(e);
-      process.stderr.write(`${error.errors.length} problem(s) found; nothing was run.\n`);
-      return EXIT.usage;
+    if (!spec) {
+      throw new UserError({ code: 'USAGE', message: `unknown command "${first}"`, fix: `use one of: ${COMMANDS.map((c) => c.name).join(', ')} (bench --help)` });
     }
-    if (error instanceof UserError) {
-      printUserError(error);
-      return EXIT.usage;
+    const command = await spec.load();
+    return await command(implicitRun ? rest : afterFirst, context);
+  } catch (error) {
+    if (isUserError(error)) {
+      printUserErrors(error, context);
+      return exitCodeOf(error);
     }
     throw error;
   }
 }
 
-function printUserError(error: UserError): void {
-  process.stderr.write(`error: ${formatUserError(error)}\n`);
+function printUserErrors(error: UserError | UserErrors, context: CliContext): void {
+  const errors = error instanceof UserError ? [error] : error.errors;
+  if (context.json) {
+    const list = errors.map((e) => ({ code: e.code, message: e.message, fix: e.fix, location: e.location, stage: e.stage, vantage: e.vantage }));
+    process.stdout.write(`${JSON.stringify({ ok: false, exitCode: exitCodeOf(error), errors: list }, null, 2)}\n`);
+  }
+  for (const e of errors) process.stderr.write(`error: ${sanitizeTerminal(formatUserError(e))}\n`);
+  if (errors.length > 1 || error instanceof UserError === false) process.stderr.write(`${errors.length} problem(s) found; nothing was run.\n`);
 }
 
 // `bench plans | head` closes stdout early: that is the reader being done, not an error.
@@ -80,12 +60,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`internal error (please report it with the command you ran):\n${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 70;
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`internal error (please report it with the command you ran):\n${text}\n`);
+    process.exitCode = EXIT.internal;
   },
 );

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors/user-error.ts';
+import { RUN_RECORD_SHAPE, shapeProblem } from './shape-check.ts';
 import type { K6SummaryData } from '../model/k6-summary.ts';
 import { type CellRecord, RUN_RECORD_SCHEMA, type RunRecord } from '../run/run-record.ts';
 import type { AccessLogEntry } from '../model/proxy-observations.ts';
@@ -69,10 +70,11 @@ async function readRunRecord(dir: string): Promise<RunRecord> {
       location: { file },
     });
   }
-  if (!Array.isArray(record.cells) || !Array.isArray(record.stages) || !record.plan || !record.options) {
+  const problem = shapeProblem(record, RUN_RECORD_SHAPE);
+  if (problem) {
     throw new UserError({
       code: 'REPORT_RUN_INVALID',
-      message: `${RUN_FILE} lacks plan, options, stages or cells`,
+      message: `${RUN_FILE} is not what a run writes: ${problem}`,
       fix: 'the run folder is damaged; re-run the plan',
       location: { file },
     });

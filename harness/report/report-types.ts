@@ -96,7 +96,8 @@ export interface AccessLogSummary {
   flags: Record<string, number>;
 }
 
-export type ExpectationMetric = 'errorRate' | 'networkErrorRate' | 'latencyMs.p50' | 'latencyMs.p90' | 'latencyMs.p95' | 'latencyMs.p99' | 'latencyMs.max';
+/** `load`: the share of the requested requests that were made (see build/load-check.ts). */
+export type ExpectationMetric = 'load' | 'errorRate' | 'networkErrorRate' | 'latencyMs.p50' | 'latencyMs.p90' | 'latencyMs.p95' | 'latencyMs.p99' | 'latencyMs.max';
 
 /** One bound of the plan's Expectation checked against the observed point estimate. */
 export interface ExpectationCheck {

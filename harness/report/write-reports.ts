@@ -17,24 +17,37 @@ export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 
 export interface WriteReportsOptions extends BuildReportOptions {
   /** A baseline report.json, or a run folder holding one. */
   baseline?: string;
+  /** A baseline already loaded (the run command checks it before any load). */
+  baselineReport?: Report;
   compare?: CompareOptions;
 }
 
-export async function writeReports(runDir: string, options: WriteReportsOptions = {}): Promise<{ report: Report; files: string[] }> {
+/**
+ * Writes every report it can: a file that fails (full disk) does not stop the others, and
+ * the report is returned either way so the caller can still show it.
+ */
+export async function writeReports(runDir: string, options: WriteReportsOptions = {}): Promise<{ report: Report; files: string[]; failures: string[] }> {
   const report = await buildReport(runDir, options);
-  if (options.baseline) report.comparison = compareReports(await loadReport(options.baseline), report, options.compare);
+  const baseline = options.baselineReport ?? (options.baseline ? await loadReport(options.baseline) : undefined);
+  if (baseline) report.comparison = compareReports(baseline, report, options.compare);
   const dir = path.resolve(runDir);
-  const outputs: [string, string][] = [
-    [REPORT_FILES.json, `${JSON.stringify(report, null, 2)}\n`],
-    [REPORT_FILES.markdown, renderMarkdown(report)],
-    [REPORT_FILES.html, renderHtml(report)],
-    [REPORT_FILES.junit, renderJunit(report)],
+  const outputs: [string, () => string][] = [
+    [REPORT_FILES.json, () => `${JSON.stringify(report, null, 2)}\n`],
+    [REPORT_FILES.markdown, () => renderMarkdown(report)],
+    [REPORT_FILES.html, () => renderHtml(report)],
+    [REPORT_FILES.junit, () => renderJunit(report)],
   ];
   const files: string[] = [];
-  for (const [name, content] of outputs) {
+  const failures: string[] = [];
+  for (const [name, render] of outputs) {
     const file = path.join(dir, name);
-    await writeFileAtomic(file, content);
-    files.push(file);
+    const content = render();
+    try {
+      await writeFileAtomic(file, content);
+      files.push(file);
+    } catch (error) {
+      failures.push(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
   }
-  return { report, files };
+  return { report, files, failures };
 }

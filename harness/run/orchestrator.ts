@@ -6,6 +6,7 @@
  * error, so the caller can still render what finished. Rendering is the caller's job.
  */
 import { existsSync } from 'node:fs';
+import { UserError } from '../errors/user-error.ts';
 import { parseDuration } from '../util/duration.ts';
 import { predict } from '../istio/outcome/expected-outcome.ts';
 import type { LintFinding } from '../istio/lint/lint-finding.ts';
@@ -49,7 +50,12 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const { plan, target, progress, signal } = options;
   const now = options.now ?? (() => new Date());
   const record = initialRecord(options, now());
-  const folder = await RunFolder.create(options.resultsDir, record);
+  let folder: RunFolder;
+  try {
+    folder = await RunFolder.create(options.resultsDir, record);
+  } catch (error) {
+    throw resultsNotWritable(options.resultsDir, error);
+  }
   const undo = new UndoStack();
   progress.info(`run ${record.runId}: plan ${plan.name}, ${options.steps.length} stage(s), engine ${options.runner.name}, target ${target.kind}`);
   progress.info(`results: ${folder.dir}`);
@@ -67,8 +73,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     if (signal.aborted) status = 'interrupted';
   } catch (error) {
     status = signal.aborted ? 'interrupted' : 'failed';
-    record.error = error instanceof Error ? error.message : String(error);
-    failure = error;
+    failure = resultsNotWritable(folder.dir, error);
+    record.error = errorMessage(failure);
   } finally {
     const failures = await undo.unwindAll();
     if (failures.length > 0) {
@@ -80,7 +86,16 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     }
     record.status = status;
     record.finishedAt = now().toISOString();
-    await folder.save();
+    try {
+      await folder.save();
+    } catch (error) {
+      // The disk filled up or the folder went away: what was saved before stays, and the
+      // caller gets the error instead of a crash that would skip restoring and reporting.
+      const unwritable = resultsNotWritable(folder.dir, error);
+      progress.warn(errorMessage(unwritable));
+      failure ??= unwritable;
+      if (status === 'completed') status = 'failed';
+    }
   }
   return { folder, status, error: failure };
 }
@@ -103,7 +118,13 @@ function initialRecord(options: BenchOptions, startedAt: Date): RunRecord {
       url: plan.scenario.url,
       vantages: plan.vantages,
     },
-    options: { target: options.target.kind, engine: options.runner.name, seed: options.seed, stages: options.steps.map((s) => s.stage.name) },
+    options: {
+      target: options.target.kind,
+      engine: options.runner.name,
+      seed: options.seed,
+      stages: options.steps.map((s) => s.stage.name),
+      vantages: [...new Set(options.steps.flatMap((s) => s.vantages))],
+    },
     versions: options.versions,
     target: {},
     stages: [],
@@ -179,14 +200,24 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
   const finishedAt = new Date().toISOString();
   await storeSummary(folder, files, result);
 
-  const stats = await target.readProxyStats();
-  files.proxyStats = folder.cellFile(stageName, vantage, 'proxy-stats.json');
-  await folder.writeCellFile(files.proxyStats, `${JSON.stringify(stats, null, 2)}\n`);
-  if (target.drainAccessLog) {
-    const entries = await target.drainAccessLog();
-    files.accessLog = folder.cellFile(stageName, vantage, 'access-log.jsonl');
-    await folder.writeCellFile(files.accessLog, entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : ''));
+  // The load ran: the cell is recorded even when the target cannot be read any more (its
+  // process died), with the reason, and the error then stops the run.
+  let collectionError: unknown;
+  try {
+    const stats = await target.readProxyStats();
+    files.proxyStats = folder.cellFile(stageName, vantage, 'proxy-stats.json');
+    await folder.writeCellFile(files.proxyStats, `${JSON.stringify(stats, null, 2)}\n`);
+    if (target.drainAccessLog) {
+      const entries = await target.drainAccessLog();
+      files.accessLog = folder.cellFile(stageName, vantage, 'access-log.jsonl');
+      await folder.writeCellFile(files.accessLog, entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : ''));
+    }
+  } catch (error) {
+    collectionError = error;
+    if (files.proxyStats && !existsSync(folder.absolute(files.proxyStats))) files.proxyStats = undefined;
+    if (files.accessLog && !existsSync(folder.absolute(files.accessLog))) files.accessLog = undefined;
   }
+  const collectionDetail = collectionError === undefined ? undefined : `proxy stats not collected: ${errorMessage(collectionError)}`;
 
   await folder.addCell({
     stage: stageName,
@@ -196,7 +227,7 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
     engine: result.engine,
     outcome: result.outcome,
     exitCode: result.exitCode,
-    detail: result.detail,
+    detail: [result.detail, collectionDetail].filter(Boolean).join('\n') || undefined,
     files,
     expectation: stage.expect[vantage],
     prediction,
@@ -204,6 +235,24 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
     load: { rate: plan.scenario.rate, durationSeconds },
   });
   progress.cellDone(label, describeResult(result));
+  if (collectionError !== undefined) throw collectionError;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const WRITE_ERRORS = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'ENOENT', 'EDQUOT', 'EISDIR']);
+
+/** A failed write to the results folder as the environment error it is (exit 3), anything else unchanged. */
+function resultsNotWritable(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (error instanceof UserError || code === undefined || !WRITE_ERRORS.has(code)) return error;
+  return new UserError({
+    code: 'RESULTS_NOT_WRITABLE',
+    message: `cannot write to the results folder ${dir} (${code}: ${errorMessage(error)}); what was written before is kept`,
+    fix: 'free disk space or pick a writable folder with --results',
+  });
 }
 
 function scenarioEnv(context: { plan: Plan; stageName: string; vantage: VantageName; url: string; headers?: Record<string, string>; summaryPath: string }): Record<string, string> {

@@ -1,9 +1,11 @@
 /**
  * What a run tells the person watching it: one line per stage and cell, and live request
- * counts while load runs (rewritten in place on a TTY, a line every 5 s otherwise, so CI
- * logs stay readable).
+ * counts while load runs (a progress bar rewritten in place on a TTY, a plain line every
+ * 5 s otherwise, so CI logs stay readable). Every line is sanitised: stage descriptions
+ * and lint messages come from the plan.
  */
 import type { RunProgress } from '../runners/runner.ts';
+import { sanitizeTerminal } from '../util/terminal-text.ts';
 
 export interface ProgressReporter {
   info(line: string): void;
@@ -12,43 +14,64 @@ export interface ProgressReporter {
   cellDone(label: string, line: string): void;
 }
 
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  const tty = Boolean(stream.isTTY);
+export interface ProgressOptions {
+  /** Only warnings (`--quiet`). */
+  quiet?: boolean;
+  /** Plain lines even on a TTY (tests, `TERM=dumb`). */
+  tty?: boolean;
+  /** Width of the bar in characters. */
+  barWidth?: number;
+}
+
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): ProgressReporter {
+  const tty = options.tty ?? (Boolean(stream.isTTY) && process.env.TERM !== 'dumb');
+  const quiet = options.quiet ?? false;
   let lastPlainLine = 0;
   let liveLineShown = false;
+  const write = (text: string) => stream.write(text);
   const clearLive = () => {
-    if (tty && liveLineShown) stream.write('\r\x1b[2K');
+    if (tty && liveLineShown) write('\r\x1b[2K');
     liveLineShown = false;
   };
   return {
     info(line) {
+      if (quiet) return;
       clearLive();
-      stream.write(`${line}\n`);
+      write(`${sanitizeTerminal(line)}\n`);
     },
     warn(line) {
       clearLive();
-      stream.write(`warning: ${line}\n`);
+      write(`warning: ${sanitizeTerminal(line)}\n`);
     },
     cellProgress(label, progress, targetRequests) {
+      if (quiet) return;
       const seconds = (progress.elapsedMs / 1000).toFixed(0);
-      const line = `    ${label}: ${progress.requests}/${targetRequests} requests, ${progress.failed} failed, ${progress.vus} VUs, ${seconds}s`;
+      const counts = `${progress.requests}/${targetRequests} requests, ${progress.failed} failed, ${progress.vus} VUs, ${seconds}s`;
       if (tty) {
-        stream.write(`\r\x1b[2K${line}`);
+        write(`\r\x1b[2K    ${sanitizeTerminal(label)} ${progressBar(progress.requests, targetRequests, options.barWidth ?? 24)} ${counts}`);
         liveLineShown = true;
       } else if (progress.elapsedMs - lastPlainLine >= 5000) {
         lastPlainLine = progress.elapsedMs;
-        stream.write(`${line}\n`);
+        write(`    ${sanitizeTerminal(label)}: ${counts}\n`);
       }
     },
     cellDone(label, line) {
+      if (quiet) return;
       clearLive();
       lastPlainLine = 0;
-      stream.write(`    ${label}: ${line}\n`);
+      write(`    ${sanitizeTerminal(label)}: ${sanitizeTerminal(line)}\n`);
     },
   };
 }
 
-/** A reporter that records lines, for tests and for `--quiet`. */
+/** `[#########---------------]  38%`: how far the cell is through the requests it was asked for. */
+export function progressBar(done: number, total: number, width: number): string {
+  const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const filled = Math.round(fraction * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
+}
+
+/** A reporter that records lines, for tests. */
 export function createSilentReporter(lines: string[] = []): ProgressReporter {
   return {
     info: (line) => lines.push(line),

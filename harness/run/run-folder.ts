@@ -19,12 +19,29 @@ export class RunFolder {
     readonly record: RunRecord,
   ) {}
 
+  /**
+   * Creates a folder no other run uses: two runs of one plan started in the same second
+   * get `<id>`, `<id>-2`, … (the folder is claimed with an exclusive mkdir, so concurrent
+   * runs cannot both take one), and the record's runId says which.
+   */
   static async create(resultsDir: string, record: RunRecord): Promise<RunFolder> {
-    const dir = join(resultsDir, record.runId);
-    await mkdir(join(dir, 'cells'), { recursive: true });
-    const folder = new RunFolder(dir, record);
-    await folder.save();
-    return folder;
+    await mkdir(resultsDir, { recursive: true });
+    const base = record.runId;
+    for (let attempt = 1; ; attempt++) {
+      const runId = attempt === 1 ? base : `${base}-${attempt}`;
+      const dir = join(resultsDir, runId);
+      try {
+        await mkdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 1000) continue;
+        throw error;
+      }
+      record.runId = runId;
+      await mkdir(join(dir, 'cells'));
+      const folder = new RunFolder(dir, record);
+      await folder.save();
+      return folder;
+    }
   }
 
   /** Relative path of a cell's file: cells/<stage>.<vantage>.<kind>. */

@@ -62,7 +62,8 @@ export interface RunRecord {
     url: string;
     vantages: VantageName[];
   };
-  options: { target: string; engine: string; seed: number; stages?: string[] };
+  /** `stages` and `vantages`: what was selected to run (all of the plan's when absent). */
+  options: { target: string; engine: string; seed: number; stages?: string[]; vantages?: VantageName[] };
   versions: Record<string, string>;
   target: Record<string, string>;
   stages: StageRecord[];

@@ -209,7 +209,8 @@ export async function writeRunFolder(spec: RunSpec, dir?: string): Promise<strin
       expectation: cell.expectation ? { ...cell.expectation, source: { file: 'manifests/plans/test-plan.yaml', line: 20 } } : undefined,
       prediction: cell.prediction ? { formula: 'closed form', notes: [], ...cell.prediction, vantage: cell.vantage } : undefined,
       path: cell.vantage === 'in-mesh' ? 'through the client sidecar (HTTP_PROXY)' : 'straight to the server sidecar',
-      load: { rate: cell.rate ?? 50, durationSeconds: cell.durationSeconds ?? 10 },
+      // By default the requested load is what the cell made, so only tests about load see a shortfall.
+      load: { rate: cell.rate ?? Object.values(cell.statuses).reduce((a, b) => a + b, 0) / (cell.durationSeconds ?? 10), durationSeconds: cell.durationSeconds ?? 10 },
     });
   }
   const run: RunRecord = {

@@ -8,10 +8,12 @@ import { parseCommandArgs } from '../parse-args.ts';
 import { UserError } from '../../errors/user-error.ts';
 import { compareReports, loadReport } from '../../report/compare/compare.ts';
 import { renderComparisonTerminal } from '../../report/render/render-comparison.ts';
+import type { CliContext } from '../cli-context.ts';
+import { findCommand } from '../command-registry.ts';
 
-const USAGE = 'npm run bench -- compare <baseline report.json|run-dir> <current report.json|run-dir> [--alpha 0.05] [--latency-tolerance 0.25]';
+const USAGE = findCommand('compare')?.usage ?? 'bench compare';
 
-export async function compareCommand(args: string[]): Promise<number> {
+export async function compareCommand(args: string[], context: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { alpha: { type: 'string' }, 'latency-tolerance': { type: 'string' } }, USAGE);
   if (positionals.length !== 2) {
     throw new UserError({ code: 'USAGE', message: 'bench compare takes two runs: the baseline and the current one', fix: `usage: ${USAGE}` });
@@ -20,7 +22,8 @@ export async function compareCommand(args: string[]): Promise<number> {
   const latencyTolerance = fraction(values['latency-tolerance'] as string | undefined, 'latency-tolerance');
   const [baseline, current] = await Promise.all(positionals.map((p) => loadReport(p)));
   const comparison = compareReports(baseline, current, { alpha, latencyTolerance });
-  process.stdout.write(`${renderComparisonTerminal(comparison, { color: Boolean(process.stdout.isTTY) })}\n`);
+  if (context.json) process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+  else process.stdout.write(`${renderComparisonTerminal(comparison, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`);
   return comparison.regressed ? EXIT.failed : EXIT.ok;
 }
 

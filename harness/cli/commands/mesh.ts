@@ -4,7 +4,7 @@
  * For poking at a configuration by hand with curl or any client.
  */
 import { EXIT } from '../exit-codes.ts';
-import { parseCommandArgs, parseIntegerOption } from '../parse-args.ts';
+import { parseCommandArgs } from '../parse-args.ts';
 import { UserError } from '../../errors/user-error.ts';
 import { lintPlan } from '../../istio/lint/lint.ts';
 import { runMeshForeground } from '../../mesh/process/foreground.ts';
@@ -12,8 +12,11 @@ import { loadPlan } from '../../plan/load-plan.ts';
 import { planSteps } from '../../plan/planner.ts';
 import { DEFAULT_PLAN, resolvePlanPath } from '../../plan/resolve-plan.ts';
 import { formatFinding } from '../print-finding.ts';
+import { findCommand } from '../command-registry.ts';
+import { parseSeedOption } from '../load-options.ts';
+import { sanitizeTerminal } from '../../util/terminal-text.ts';
 
-const USAGE = 'npm run mesh -- [--plan <name|file>] [--stage <name>] [--seed N]   (or: npm run bench -- mesh up ...)';
+const USAGE = `${findCommand('mesh')?.usage ?? 'bench mesh up'}   (or: npm run mesh -- ...)`;
 
 export async function meshCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -25,11 +28,11 @@ export async function meshCommand(args: string[]): Promise<number> {
   const stageName = (values.stage as string | undefined) ?? plan.stages.at(-1)?.name;
   const [step] = planSteps(plan, { stages: stageName ? [stageName] : [] });
   if (!step) throw new UserError({ code: 'PLAN_NO_STAGES', message: `plan ${plan.name} has no stages`, location: { file: plan.file }, fix: 'add a stage under spec.stages' });
-  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const log = (line: string) => process.stdout.write(`${sanitizeTerminal(line)}\n`);
   for (const finding of lintPlan(plan).filter((f) => f.stage === step.stage.name)) log(formatFinding(finding));
   log(`plan ${plan.name}, stage ${step.stage.name} (${plan.meshProfile}); Ctrl-C stops the mesh`);
   await runMeshForeground({
-    seed: parseIntegerOption(values.seed as string | undefined, 'seed', 1),
+    seed: parseSeedOption(values.seed as string | undefined),
     profile: plan.meshProfile,
     workloads: plan.workloads,
     config: step.stage.config,

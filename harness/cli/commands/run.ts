@@ -1,36 +1,46 @@
 /**
- * `bench [run]`: load the plan, lint it, bundle the scenario, run every stage × vantage on
- * the target, then render the reports. Exit 0 when every cell met its expectations,
- * 1 when one did not, 130 on Ctrl-C (results kept, target restored).
+ * `bench [run] [plan]`: check every option, the baseline and the results folder, load and
+ * lint the plan, bundle the scenario, run every stage × vantage on the target, then render
+ * the reports. Everything that can be checked is checked before the target is touched.
+ * Exit 0 when every cell met its expectations, 1 when one did not, 2/3 for a usage or
+ * environment error, 130 on Ctrl-C (results kept, target restored).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CliContext } from '../cli-context.ts';
+import { findCommand } from '../command-registry.ts';
 import { EXIT } from '../exit-codes.ts';
-import { parseCommandArgs, parseIntegerOption, parseListOption } from '../parse-args.ts';
-import { UserError } from '../../errors/user-error.ts';
+import { parseDurationOption, parseRateOption, parseSeedOption } from '../load-options.ts';
+import { parseCommandArgs, parseListOption } from '../parse-args.ts';
+import { isUserError, UserError } from '../../errors/user-error.ts';
 import { lintPlan } from '../../istio/lint/lint.ts';
 import { MESH_PROFILES, type MeshProfile } from '../../model/istio-objects.ts';
+import { withLoadOverride } from '../../plan/load-override.ts';
 import { loadPlan } from '../../plan/load-plan.ts';
 import { planSteps } from '../../plan/planner.ts';
 import { DEFAULT_PLAN, resolvePlanPath } from '../../plan/resolve-plan.ts';
 import type { VantageName } from '../../model/plan.ts';
+import { loadReport } from '../../report/compare/compare.ts';
+import type { Report } from '../../report/report-types.ts';
 import { writeReports } from '../../report/write-reports.ts';
 import { runBench } from '../../run/orchestrator.ts';
-import { createProgressReporter } from '../../run/progress.ts';
+import { createProgressReporter, type ProgressReporter } from '../../run/progress.ts';
+import { ensureWritableResultsDir } from '../../run/results-dir.ts';
 import { printReport, reportExitCode } from '../print-report.ts';
-import { ENGINE_CHOICES, parseEngineChoice, selectRunner } from '../../runners/registry.ts';
+import { parseEngineChoice, selectRunner } from '../../runners/registry.ts';
 import { bundleScenario } from '../../scenarios/bundle-scenario.ts';
 import { LocalTarget } from '../../targets/local/local-target.ts';
 import { projectRoot } from '../../util/project-root.ts';
 import { collectVersions } from '../../run/versions.ts';
 
-export const RUN_USAGE =
-  `npm run bench -- [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine ${ENGINE_CHOICES.join('|')}] [--target local] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--results dir] [--baseline report.json|run-dir]`;
+const USAGE = findCommand('run')?.usage ?? 'bench run';
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs(
+export async function runCommand(args: string[], context: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
     args,
     {
-      plan: { type: 'string', default: DEFAULT_PLAN },
+      plan: { type: 'string' },
       stage: { type: 'string', multiple: true },
       vantage: { type: 'string', multiple: true },
       engine: { type: 'string', default: 'auto' },
@@ -41,9 +51,11 @@ export async function runCommand(args: string[]): Promise<number> {
       duration: { type: 'string' },
       results: { type: 'string', default: join(projectRoot, 'results') },
       baseline: { type: 'string' },
+      'baseline-optional': { type: 'boolean', default: false },
     },
-    RUN_USAGE,
+    USAGE,
   );
+  const planName = choosePlan(values.plan as string | undefined, positionals);
   const engine = parseEngineChoice(values.engine as string);
   if (values.target !== 'local') {
     throw new UserError({ code: 'TARGET_UNSUPPORTED', message: `target "${values.target}" is not available in this version`, fix: 'use --target local (the embedded mesh)' });
@@ -52,29 +64,31 @@ export async function runCommand(args: string[]): Promise<number> {
   if (profile && !MESH_PROFILES.includes(profile)) {
     throw new UserError({ code: 'USAGE', message: `unknown mesh profile "${profile}"`, fix: `use one of: ${MESH_PROFILES.join(', ')}` });
   }
-  const seed = parseIntegerOption(values.seed as string | undefined, 'seed', 1);
+  const seed = parseSeedOption(values.seed as string | undefined);
+  const rate = parseRateOption(values.rate as string | undefined);
+  const duration = parseDurationOption(values.duration as string | undefined);
+  const progress = createProgressReporter(process.stderr, { quiet: context.quiet });
+  const baseline = await loadBaseline(values.baseline as string | undefined, Boolean(values['baseline-optional']), progress);
+  const resultsDir = await ensureWritableResultsDir(values.results as string);
 
-  const plan = await loadPlan(resolvePlanPath(values.plan as string, process.cwd()));
-  if (values.rate !== undefined) plan.scenario.rate = parseIntegerOption(values.rate as string, 'rate', plan.scenario.rate);
-  if (values.duration !== undefined) plan.scenario.duration = values.duration as string;
+  const plan = await loadPlan(resolvePlanPath(planName, process.cwd()));
+  plan.scenario = withLoadOverride(plan.scenario, { rate, duration });
   const steps = planSteps(plan, { stages: parseListOption(values.stage as string[] | undefined), vantages: parseListOption(values.vantage as string[] | undefined) as VantageName[] | undefined });
   const lint = lintPlan(plan);
   const runner = await selectRunner(engine);
   const bundlePath = await bundleScenario(plan.scenario.script);
   const versions = await collectVersions({ engine: runner });
 
-  const progress = createProgressReporter();
   const controller = new AbortController();
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      progress.warn('still restoring the target; results so far are on disk');
+      progress.warn(`${signal} again: still restoring the target; results so far are on disk`);
       return;
     }
-    progress.warn('interrupted: stopping the current load, keeping finished results, restoring the target…');
+    progress.warn(`${signal}: stopping the current load, keeping finished results, restoring the target…`);
     controller.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const { folder, status, error } = await runBench({
       plan,
@@ -82,23 +96,60 @@ export async function runCommand(args: string[]): Promise<number> {
       target: new LocalTarget({ seed, profile }),
       runner,
       bundlePath,
-      resultsDir: values.results as string,
+      resultsDir,
       seed,
       lint,
       versions,
       signal: controller.signal,
       progress,
     });
-    const { report, files } = await writeReports(folder.dir, { baseline: values.baseline as string | undefined });
-    printReport(report);
-    progress.info(`reports: ${files.join(', ')}`);
+    let exitCode: number | undefined;
+    if (existsSync(join(folder.dir, 'run.json'))) {
+      const { report, files, failures } = await writeReports(folder.dir, { baselineReport: baseline });
+      printReport(report, context);
+      if (files.length > 0) progress.info(`reports: ${files.join(', ')}`);
+      for (const failure of failures) progress.warn(`report not written: ${failure}`);
+      exitCode = reportExitCode(report);
+      if (failures.length > 0 && error === undefined) {
+        throw new UserError({ code: 'RESULTS_NOT_WRITABLE', message: `${failures.length} report file(s) could not be written to ${folder.dir}`, fix: 'free disk space, then `bench report` the run folder again' });
+      }
+    }
     // The run stopped on an error: finished cells are reported above, then the error is
-    // printed like any other (a user error without a stack trace, exit 2).
+    // printed like any other (a user error without a stack trace, exit 2 or 3).
     if (error !== undefined && status !== 'interrupted') throw error;
     if (status === 'interrupted') return EXIT.interrupted;
-    return reportExitCode(report);
+    return exitCode ?? EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+/** `bench run timeouts` and `bench run --plan timeouts` are the same; both at once must agree. */
+function choosePlan(option: string | undefined, positionals: string[]): string {
+  if (positionals.length > 1) {
+    throw new UserError({ code: 'USAGE', message: `bench run takes one plan, got ${positionals.length}: ${positionals.join(' ')}`, fix: `usage: ${USAGE}` });
+  }
+  const positional = positionals[0];
+  if (positional !== undefined && option !== undefined && positional !== option) {
+    throw new UserError({ code: 'USAGE', message: `two plans given: "${positional}" and --plan "${option}"`, fix: 'name the plan once, either way' });
+  }
+  return positional ?? option ?? DEFAULT_PLAN;
+}
+
+/**
+ * The baseline is read before any load: a missing or broken baseline found after a long
+ * run would cost its reports. With --baseline-optional a missing one (a nightly job's
+ * first run) is a warning; a broken one is always an error.
+ */
+async function loadBaseline(path: string | undefined, optional: boolean, progress: ProgressReporter): Promise<Report | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await loadReport(path);
+  } catch (error) {
+    if (optional && isUserError(error) && error instanceof UserError && error.code === 'REPORT_BASELINE_NOT_FOUND') {
+      progress.warn(`no baseline at ${path} yet (--baseline-optional): this run is not compared`);
+      return undefined;
+    }
+    throw error;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { summariseAccessLog } from './access-log-flags.ts';
 import { checkExpectation } from './expectation-checks.ts';
+import { checkLoad } from './load-check.ts';
 import { buildFailureBreakdown } from './failure-breakdown.ts';
 import { checkPrediction } from './prediction-check.ts';
 import { hostOfUrl, sumProxyCounters } from './proxy-counters.ts';
@@ -81,7 +82,11 @@ export function buildCellReport(files: CellFiles, options: { url: string; confid
           : { value: null, reason: 'the run recorded no target rate' },
   };
 
-  const checks = checkExpectation(record.expectation, { errorRate, networkErrorRate, latencyMs });
+  const execution = executionOf(record.outcome, summary !== undefined);
+  const requests: Measured = counts ? { value: counts.requests, source: 'http_reqs' } : noSummary;
+  // An interrupted cell was cut short on purpose: its load is not a shortfall.
+  const loadChecks = execution === 'completed' ? checkLoad(load, requests).filter((check) => !check.passed) : [];
+  const checks = [...loadChecks, ...checkExpectation(record.expectation, { errorRate, networkErrorRate, latencyMs })];
   const predictionChecks = checkPrediction(record.prediction, { success: successRate, networkError: networkErrorRate }, options.predictionTolerance);
   const { verdict, reasons } = decideVerdict({
     summaryAvailable: summary !== undefined,
@@ -101,10 +106,10 @@ export function buildCellReport(files: CellFiles, options: { url: string; confid
     detail: record.detail,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
-    execution: executionOf(record.outcome, summary !== undefined),
+    execution,
     summaryAvailable: summary !== undefined,
     summaryReason,
-    requests: counts ? { value: counts.requests, source: 'http_reqs' } : noSummary,
+    requests,
     successes: counts ? { value: counts.requests - Math.min(counts.failed, counts.requests), source: 'http_reqs − http_req_failed' } : noSummary,
     failures,
     errorRate,

@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors/user-error.ts';
 import { fingerprintDifferences } from '../build/fingerprint.ts';
+import { REPORT_SHAPE, shapeProblem } from '../shape-check.ts';
 import {
   type CellComparison,
   type CellReport,
@@ -170,6 +171,10 @@ export async function loadReport(pathToReportJsonOrRunDir: string): Promise<Repo
       fix: 're-render the baseline with this version: `bench report <baseline-run-dir>`',
       location: { file },
     });
+  }
+  const problem = shapeProblem(parsed, REPORT_SHAPE);
+  if (problem) {
+    throw new UserError({ code: 'REPORT_INVALID', message: `${file} is not a report the bench wrote: ${problem}`, fix: 're-render it with `bench report <run-dir>`', location: { file } });
   }
   return parsed as Report;
 }

@@ -3,6 +3,8 @@
  * paths come from the user's plan and must be shown as text, never interpreted.
  */
 
+import { DECEPTIVE } from '../../util/terminal-text.ts';
+
 /** Characters XML 1.0 forbids outright (C0 controls but tab, newline, carriage return). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -11,6 +13,7 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 export function escapeHtml(text: string): string {
   return text
     .replace(XML_INVALID, '\uFFFD')
+    .replace(DECEPTIVE, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -29,6 +32,7 @@ export const escapeXml = escapeHtml;
 export function escapeMarkdown(text: string): string {
   return text
     .replace(XML_INVALID, '\uFFFD')
+    .replace(DECEPTIVE, '\uFFFD')
     .replace(/\r?\n/g, ' ')
     .replace(/([\\`*[\]|~])/g, '\\$1')
     .replace(/&/g, '&amp;')
@@ -36,8 +40,4 @@ export function escapeMarkdown(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-/** Strips ANSI escape sequences and other control characters from text bound for a terminal. */
-export function sanitizeTerminal(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  return text.replace(/\u001B\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
-}
+export { sanitizeTerminal } from '../../util/terminal-text.ts';

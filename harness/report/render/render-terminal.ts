@@ -31,17 +31,18 @@ function painter(color: boolean): Paint {
   return color ? (code, text) => `\u001B[${code}m${text}\u001B[0m` : (_code, text) => text;
 }
 
+/** Every column is sanitised: a run folder read by `bench report` may have been edited by hand. */
 export function cellRow(cell: CellReport): string[] {
   return [
-    sanitizeTerminal(cell.stage),
+    cell.stage,
     cell.vantage,
     formatMeasured(cell.requests),
     formatErrorRate(cell),
     formatStatusCodes(cell),
     formatLatencyTriple(cell),
     formatExpectation(cell),
-    VERDICT_LABEL[cell.verdict],
-  ];
+    VERDICT_LABEL[cell.verdict] ?? String(cell.verdict),
+  ].map((text) => sanitizeTerminal(String(text)));
 }
 
 export const TABLE_HEADER = ['stage', 'vantage', 'requests', 'error rate [95% CI]', 'status codes', 'p50 / p95 / p99', 'expected', 'verdict'];
@@ -50,7 +51,7 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
   const paint = painter(options.color);
   const out: string[] = [];
   out.push(paint(report.passed ? '1;32' : '1;31', sanitizeTerminal(report.headline)));
-  out.push(paint('2', `plan ${sanitizeTerminal(report.plan.name)} · run ${sanitizeTerminal(report.runId)} · ${report.options.target} · ${report.fingerprint.engines.join(', ')} · ${report.plan.meshProfile}`));
+  out.push(paint('2', sanitizeTerminal(`plan ${report.plan.name} · run ${report.runId} · ${report.options.target} · ${report.fingerprint.engines.join(', ')} · ${report.plan.meshProfile}`)));
   out.push('');
   const header = TABLE_HEADER.map((title) => (title === 'error rate [95% CI]' ? `error rate [${Math.round(report.confidence * 100)}% CI]` : title));
   out.push(
@@ -70,7 +71,7 @@ export function renderTerminal(report: Report, options: { color: boolean }): str
     for (const reason of cell.verdictReasons) notes.push(`${paint(VERDICT_COLOUR[cell.verdict], '✗')} ${title}: ${sanitizeTerminal(reason)}`);
     for (const cause of cell.likelyCauses) notes.push(`  ↳ ${cause.code}: ${sanitizeTerminal(cause.message)} (${sanitizeTerminal(cause.evidence)})`);
   }
-  for (const missing of report.missingCells) notes.push(`${paint('1;31', '✗')} ${sanitizeTerminal(cellTitle(missing))}: not reached (run ${report.status})`);
+  for (const missing of report.missingCells) notes.push(`${paint('1;31', '✗')} ${sanitizeTerminal(cellTitle(missing))}: not reached (run ${sanitizeTerminal(String(report.status))})`);
   const lintErrors = report.stages.flatMap((stage) => stage.lint.filter((finding) => finding.severity === 'error'));
   const lintWarnings = report.stages.flatMap((stage) => stage.lint.filter((finding) => finding.severity === 'warning'));
   if (lintErrors.length || lintWarnings.length) notes.push(`lint: ${lintErrors.length} error(s), ${lintWarnings.length} warning(s) (see report.md)`);
