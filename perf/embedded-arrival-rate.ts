@@ -6,7 +6,7 @@
  *
  *   npx tsx perf/embedded-arrival-rate.ts
  */
-import { createEmbeddedRunner } from '../harness/runners/embedded/index.ts';
+import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
 
 const durationS = seconds('BENCH_SECONDS', 10);

@@ -5,7 +5,7 @@
  *
  *   npx tsx --expose-gc perf/embedded-memory.ts   (or: node --expose-gc --import tsx ...)
  */
-import { createEmbeddedRunner } from '../harness/runners/embedded/index.ts';
+import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
 
 const VUS = Number(process.env.BENCH_VUS ?? 1000);

@@ -10,7 +10,7 @@
  *   npx tsx perf/embedded-vs-autocannon.ts
  */
 import { createRequire } from 'node:module';
-import { createEmbeddedRunner } from '../harness/runners/embedded/index.ts';
+import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
 
 /** The slice of autocannon (which ships no types) this benchmark uses. */

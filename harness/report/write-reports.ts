@@ -1,18 +1,14 @@
 /**
  * `bench report <run-dir>`: builds the report of a run folder (finished or interrupted),
- * optionally compares it with a baseline, and writes report.json, report.md, report.html
- * and junit.xml into the folder, each atomically.
+ * optionally compares it with a baseline, and writes every registered format
+ * (render/renderers.ts) into the folder, each atomically.
  */
 import path from 'node:path';
 import { buildReport, type BuildReportOptions } from './build/build-report.ts';
 import { type CompareOptions, compareReports, loadReport } from './compare/compare.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { renderHtml } from './render/render-html.ts';
-import { renderJunit } from './render/render-junit.ts';
-import { renderMarkdown } from './render/render-markdown.ts';
+import { RENDERERS } from './render/renderers.ts';
 import type { Report } from './report-types.ts';
-
-export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;
 
 export interface WriteReportsOptions extends BuildReportOptions {
   /** A baseline report.json, or a run folder holding one. */
@@ -31,17 +27,11 @@ export async function writeReports(runDir: string, options: WriteReportsOptions 
   const baseline = options.baselineReport ?? (options.baseline ? await loadReport(options.baseline) : undefined);
   if (baseline) report.comparison = compareReports(baseline, report, options.compare);
   const dir = path.resolve(runDir);
-  const outputs: [string, () => string][] = [
-    [REPORT_FILES.json, () => `${JSON.stringify(report, null, 2)}\n`],
-    [REPORT_FILES.markdown, () => renderMarkdown(report)],
-    [REPORT_FILES.html, () => renderHtml(report)],
-    [REPORT_FILES.junit, () => renderJunit(report)],
-  ];
   const files: string[] = [];
   const failures: string[] = [];
-  for (const [name, render] of outputs) {
-    const file = path.join(dir, name);
-    const content = render();
+  for (const renderer of RENDERERS) {
+    const file = path.join(dir, renderer.file);
+    const content = renderer.render(report);
     try {
       await writeFileAtomic(file, content);
       files.push(file);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmbeddedRunner } from '../../../harness/runners/embedded/index.ts';
+import { createEmbeddedRunner } from '../../../harness/runners/embedded/embedded-runner.ts';
 import type { RunRequest, RunResult } from '../../../harness/runners/runner.ts';
 
 export interface TestServer {
