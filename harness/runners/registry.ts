@@ -4,7 +4,7 @@
  * one is installed, else the embedded runtime.
  */
 import { UserError } from '../errors/user-error.ts';
-import { createEmbeddedRunner } from './embedded/index.ts';
+import { createEmbeddedRunner } from './embedded/embedded-runner.ts';
 import { findK6, requireK6 } from './k6-binary/find-k6.ts';
 import { createK6Runner } from './k6-binary/k6-binary-runner.ts';
 import type { Runner } from './runner.ts';
