@@ -4,9 +4,17 @@
  */
 import { parseDuration } from '../../util/duration.ts';
 
-/** Milliseconds for `value`; throws on anything Istio would reject (the loader validated it already). */
+/**
+ * Node's timers hold a signed 32-bit millisecond count: anything longer (a `fixedDelay:
+ * 600h`) silently becomes 1 ms. Every mesh duration ends up in a timer, so it is capped
+ * here, at about 24.8 days, which no run lasts: the delay or timeout still never fires
+ * during the run, as on Envoy.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Milliseconds for `value` (at most MAX_TIMER_MS); throws on anything Istio would reject (the loader validated it already). */
 export function durationMs(value: string): number {
-  return parseDuration(value.trim());
+  return Math.min(parseDuration(value.trim()), MAX_TIMER_MS);
 }
 
 /** Like `durationMs`, but `undefined` stays `undefined`. */
