@@ -16,7 +16,7 @@ export interface LocalMeshOptions {
    * The in-mesh client workload (the load generator's pod) behind `clientProxyUrl`.
    * Default: service account `bench-client` in the first workload's namespace.
    */
-  client?: { namespace: string; serviceAccount: string };
+  client?: { namespace: string; serviceAccount: string; /** Its sidecar's worker threads (Istio's default 2). */ proxyConcurrency?: number };
   /**
    * How the mesh process uses threads. Default (unset): the client sidecar and gateway on
    * a worker thread, the server sidecars and apps on the main loop, so the one hop between

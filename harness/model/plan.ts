@@ -45,6 +45,11 @@ export interface WorkloadSpec {
   behaviour: AppBehaviour;
   /** Whether the pods get a sidecar (namespace or pod injection label). */
   sidecar: boolean;
+  /**
+   * The sidecar's worker threads: `concurrency` in the pod template's `proxy.istio.io/config`
+   * annotation. Unset: Istio's default for sidecars, 2.
+   */
+  proxyConcurrency?: number;
   /** The Deployment and Service objects as read, for a cluster target. */
   objects: ManifestObject[];
   source: SourceLocation;

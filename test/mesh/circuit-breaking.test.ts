@@ -19,7 +19,13 @@ describe('circuit breaking (mesh-semantics §4)', function () {
   let agent: http.Agent;
 
   before(async () => {
-    mesh = await startLocalMesh({ seed: 13, profile: 'istio-1.24+', workloads: [workload({ behaviour: behaviour({ latency: { kind: 'fixed', ms: 300 } }) })] });
+    // One worker thread, so the counts below do not depend on how connections spread over workers (connection-pool.test.ts covers that).
+    mesh = await startLocalMesh({
+      seed: 13,
+      profile: 'istio-1.24+',
+      workloads: [workload({ behaviour: behaviour({ latency: { kind: 'fixed', ms: 300 } }) })],
+      client: { namespace: 'retryns', serviceAccount: 'bench-client', proxyConcurrency: 1 },
+    });
     agent = keepAliveAgent();
   });
   after(async () => {

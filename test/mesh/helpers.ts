@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { DestinationRuleSpec, GatewaySpec, IstioConfig, ManifestObject, PeerAuthenticationSpec, VirtualServiceSpec } from '../../harness/model/istio-objects.ts';
+import type { DestinationRuleSpec, GatewaySpec, IstioConfig, ManifestObject, PeerAuthenticationSpec, TrafficPolicy, VirtualServiceSpec } from '../../harness/model/istio-objects.ts';
 import type { AppBehaviour, WorkloadSpec } from '../../harness/model/plan.ts';
 
 export const APP_HOST = 'appflaky.retryns.svc.cluster.local';
@@ -48,6 +48,11 @@ export function appRoute(route: Omit<NonNullable<VirtualServiceSpec['http']>[num
 
 export function destinationRule(spec: Partial<DestinationRuleSpec>, name = 'appflaky', namespace = 'retryns') {
   return object<DestinationRuleSpec>('DestinationRule', 'networking.istio.io/v1', name, namespace, { host: APP_HOST, ...spec });
+}
+
+/** `trafficPolicy.loadBalancer.simple`, which the model types only loosely (the validator passes it through). */
+export function loadBalancerPolicy(simple: string, rest: TrafficPolicy = {}): TrafficPolicy {
+  return Object.assign({ ...rest }, { loadBalancer: { simple } });
 }
 
 export function peerAuthentication(spec: PeerAuthenticationSpec, name = 'default', namespace = 'retryns') {

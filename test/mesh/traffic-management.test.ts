@@ -22,6 +22,7 @@ import {
   getDirect,
   getViaProxy,
   keepAliveAgent,
+  loadBalancerPolicy,
   many,
   parseAppBody,
   SUBSETS,
@@ -54,8 +55,8 @@ describe('traffic management on the local mesh', function () {
   const replicaOf = async (url = APP_URL, headers: Record<string, string> = {}) => parseAppBody(await getViaProxy(mesh.clientProxyUrl, url, agent, headers)).replica;
 
   describe('VirtualService routing', () => {
-    it('one Service spans both Deployments; round robin over its 3 endpoints', async () => {
-      await apply({});
+    it('one Service spans both Deployments; loadBalancer ROUND_ROBIN cycles over its 3 endpoints', async () => {
+      await apply({ destinationRules: [destinationRule({ trafficPolicy: loadBalancerPolicy('ROUND_ROBIN') })] });
       const replicas = await many(6, 1, () => replicaOf());
       expect(new Set(replicas)).to.deep.equal(new Set(['appflaky-v1-0.retryns', 'appflaky-v1-1.retryns', 'appflaky-v2-0.retryns']));
       expect(replicas.slice(0, 3)).to.deep.equal(replicas.slice(3, 6));

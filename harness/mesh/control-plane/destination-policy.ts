@@ -26,8 +26,12 @@ export interface PoolLimits {
 
 export type UpstreamTls = 'mtls' | 'plaintext' | 'simple';
 
+/** `trafficPolicy.loadBalancer.simple` as the proxies run it; Istio's default is LEAST_REQUEST. */
+export type LoadBalancerPolicy = 'LEAST_REQUEST' | 'ROUND_ROBIN' | 'RANDOM';
+
 export interface ClusterPolicy {
   limits: PoolLimits;
+  loadBalancer: LoadBalancerPolicy;
   outlier?: OutlierSettings;
   /** DestinationRule tls mode, when one is set (it always beats auto mTLS). */
   tlsOverride?: UpstreamTls;
@@ -48,6 +52,16 @@ export function resolvePoolLimits(pool: ConnectionPoolSettings | undefined): Poo
     maxRetries: positiveOr(pool?.http?.maxRetries, UNLIMITED),
     idleTimeoutMs: optionalDurationMs(pool?.http?.idleTimeout) || DEFAULT_IDLE_TIMEOUT_MS,
   };
+}
+
+/**
+ * The model types `loadBalancer` loosely (the validator passes it through), so it is read
+ * here. LEAST_CONN is Istio's deprecated name for LEAST_REQUEST; consistent hashing,
+ * PASSTHROUGH and UNSPECIFIED fall back to the default.
+ */
+export function loadBalancerOf(policy: TrafficPolicy | undefined): LoadBalancerPolicy {
+  const simple = (policy as { loadBalancer?: { simple?: unknown } } | undefined)?.loadBalancer?.simple;
+  return simple === 'ROUND_ROBIN' || simple === 'RANDOM' ? simple : 'LEAST_REQUEST';
 }
 
 function tlsOf(policy: TrafficPolicy | undefined): UpstreamTls | undefined {
@@ -97,8 +111,10 @@ export function resolveClusterPolicy(options: {
     outlierDetection: subsetPolicy?.outlierDetection ?? top?.outlierDetection,
     tls: subsetPolicy?.tls ?? top?.tls,
   };
+  const subsetBalancer = (subsetPolicy as { loadBalancer?: unknown } | undefined)?.loadBalancer;
   return {
     limits: resolvePoolLimits(merged.connectionPool),
+    loadBalancer: loadBalancerOf(subsetBalancer ? subsetPolicy : top),
     outlier: merged.outlierDetection ? resolveOutlierSettings(merged.outlierDetection) : undefined,
     tlsOverride: tlsOf(merged),
     endpoints,

@@ -16,7 +16,7 @@ const RECONNECT_STORM_PER_TRY_MS = 10;
 
 const ALWAYS = [
   'HTTP/1.1 between proxies (no HTTP/2): http2MaxRequests caps requests in flight, and refused-stream never fires.',
-  'Round-robin load balancing (Istio defaults to LEAST_REQUEST); one locality, so locality failover and retryRemoteLocalities have no effect.',
+  'One locality, so locality failover and retryRemoteLocalities have no effect.',
   'Route and per-try timeouts stop once response headers arrive (Envoy also covers the body); bodies here are small.',
 ];
 

@@ -145,7 +145,13 @@ export class MeshRuntime {
       ca: ca.caPem,
       services,
       proxies: [
-        { name: CLIENT_PROXY_NAME, kind: 'sidecar', namespace: client.namespace, certificate: ca.issue(client) },
+        {
+          name: CLIENT_PROXY_NAME,
+          kind: 'sidecar',
+          namespace: client.namespace,
+          certificate: ca.issue({ namespace: client.namespace, serviceAccount: client.serviceAccount }),
+          concurrency: client.proxyConcurrency,
+        },
         {
           name: GATEWAY_PROXY_NAME,
           kind: 'gateway',

@@ -20,6 +20,8 @@ export interface OutboundProxySpec {
   kind: 'sidecar' | 'gateway';
   namespace: string;
   certificate: IssuedCertificate;
+  /** Envoy worker threads; Istio's default 2 when unset. */
+  concurrency?: number;
 }
 
 export interface OutboundWorkerData {

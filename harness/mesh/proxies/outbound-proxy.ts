@@ -24,6 +24,7 @@ import { ProxyStats } from './stats.ts';
 import type { Endpoint } from '../control-plane/topology.ts';
 import { UpstreamCluster } from './upstream-cluster.ts';
 import type { ClientTls } from './upstream-pool.ts';
+import { WorkerThreads } from './worker-threads.ts';
 
 export interface OutboundProxyOptions {
   name: string;
@@ -32,6 +33,8 @@ export interface OutboundProxyOptions {
   namespace: string;
   certificate: IssuedCertificate;
   context: ProxyContext;
+  /** Envoy worker threads (`concurrency`); Istio's default 2 when unset. */
+  concurrency?: number;
 }
 
 interface ClusterEntry {
@@ -51,6 +54,8 @@ export class OutboundProxy {
   private readonly routeRandom;
   private readonly faultRandom;
   private readonly backoffRandom;
+  private readonly balancerRandom;
+  private readonly workers: WorkerThreads;
   private statPrefix = '';
 
   constructor(private readonly options: OutboundProxyOptions) {
@@ -58,6 +63,8 @@ export class OutboundProxy {
     this.routeRandom = streamFor(seed, `${options.name}/route-weights`);
     this.faultRandom = streamFor(seed, `${options.name}/fault`);
     this.backoffRandom = streamFor(seed, `${options.name}/backoff`);
+    this.balancerRandom = streamFor(seed, `${options.name}/load-balancer`);
+    this.workers = new WorkerThreads(options.concurrency, streamFor(seed, `${options.name}/workers`));
     this.server = http.createServer({ noDelay: true, keepAliveTimeout: 3_600_000 }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         sendLocalReply(res, 500, `internal proxy error: ${error instanceof Error ? error.message : String(error)}`);
@@ -65,6 +72,7 @@ export class OutboundProxy {
     });
     this.server.keepAliveTimeout = 3_600_000;
     this.sockets.track(this.server);
+    this.server.on('connection', (socket) => this.workers.accept(socket));
   }
 
   get name(): string {
@@ -125,6 +133,8 @@ export class OutboundProxy {
       policy,
       endpoints: policy.endpoints,
       stats: this.stats,
+      workers: this.workers.count,
+      random: this.balancerRandom,
       tlsFor: (endpoint): ClientTls | undefined => {
         const mode = this.upstreamTlsMode(endpoint, policy, snapshot);
         if (mode === 'plaintext') return undefined;
@@ -207,6 +217,7 @@ export class OutboundProxy {
       stats,
       signal: cancellation,
       attemptCountHeader: true,
+      worker: this.workers.of(req.socket),
     });
     const upstream = { upstreamHost: result.endpoint?.id, upstreamCluster: target.clusterName };
     flags.push(...result.flags);

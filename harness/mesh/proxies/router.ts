@@ -31,6 +31,8 @@ export interface ForwardOptions {
   signal: Cancellation;
   /** Set `x-envoy-attempt-count` on each try (Istio does on outbound routes, not inbound). */
   attemptCountHeader: boolean;
+  /** The worker thread that owns the downstream connection: its connection pool serves the request. */
+  worker: number;
 }
 
 export interface ForwardResult {
@@ -77,8 +79,14 @@ function sleep(ms: number, signal: Cancellation): Promise<void> {
   });
 }
 
-/** The lease, or undefined when the route timer expires or the downstream leaves first. Clears its timer either way. */
-function waitForLease(lease: Promise<Lease>, timeLeftMs: number | undefined, signal: Cancellation): Promise<Lease | undefined> {
+type Granted = Lease | 'overflow';
+
+function giveBack(granted: Granted): void {
+  if (granted !== 'overflow') granted.release();
+}
+
+/** The lease (or overflow), or undefined when the route timer expires or the downstream leaves first. Clears its timer either way. */
+function waitForLease(lease: Promise<Granted>, timeLeftMs: number | undefined, signal: Cancellation): Promise<Granted | undefined> {
   if (timeLeftMs === undefined && !signal.aborted) {
     // Common case (no route timeout): only a downstream disconnect can cut the wait short.
     return new Promise((resolve) => {
@@ -89,14 +97,14 @@ function waitForLease(lease: Promise<Lease>, timeLeftMs: number | undefined, sig
       });
       lease.then((granted) => {
         off();
-        if (gone) granted.release();
+        if (gone) giveBack(granted);
         else resolve(granted);
       });
     });
   }
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (value: Lease | undefined) => {
+    const finish = (value: Granted | undefined) => {
       settled = true;
       cancelTimer();
       off();
@@ -106,7 +114,7 @@ function waitForLease(lease: Promise<Lease>, timeLeftMs: number | undefined, sig
     const off = signal.subscribe(() => finish(undefined));
     if (signal.aborted) finish(undefined);
     // A lease granted just as the wait ended (too late to cancel) goes straight back.
-    lease.then((granted) => (settled ? granted.release() : finish(granted)));
+    lease.then((granted) => (settled ? giveBack(granted) : finish(granted)));
   });
 }
 
@@ -146,7 +154,17 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
     stats.inc(`${prefix}upstream_rq_timeout`);
     return { local: { status: 504, body: UPSTREAM_TIMEOUT_BODY }, flags: ['UT'], attempts, endpoint };
   };
+  // Envoy holds a retry slot (`maxRetries`) from one retry decision to the next.
   let holdsRetrySlot = false;
+  const releaseRetrySlot = () => {
+    if (holdsRetrySlot) cluster.breakers.retries--;
+    holdsRetrySlot = false;
+  };
+  const overflow = (attempts: number, endpoint: Endpoint): ForwardResult => {
+    // Overflow is a local reply: never retried, never seen by outlier detection.
+    stats.inc(`${prefix}upstream_rq_pending_overflow`);
+    return { local: { status: 503, body: OVERFLOW_BODY, headers: { 'x-envoy-overloaded': 'true' } }, flags: ['UO'], attempts, endpoint };
+  };
   try {
     for (let attempt = 1; ; attempt++) {
       const choice = cluster.pick(tried);
@@ -157,28 +175,34 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
       const endpoint = choice.endpoint;
       tried.add(endpoint);
 
-      const acquisition = cluster.pool.acquire(endpoint);
-      if (acquisition.kind === 'overflow') {
-        // Overflow is a local reply: never retried, never seen by outlier detection.
-        stats.inc(`${prefix}upstream_rq_pending_overflow`);
-        return { local: { status: 503, body: OVERFLOW_BODY, headers: { 'x-envoy-overloaded': 'true' } }, flags: ['UO'], attempts: attempt - 1, endpoint };
-      }
+      const acquisition = cluster.pool(options.worker).acquire(endpoint);
+      if (acquisition.kind === 'overflow') return overflow(attempt - 1, endpoint);
       const lease = await waitForLease(acquisition.lease, timeLeft(), signal);
       if (!lease) {
         acquisition.cancel();
         if (signal.aborted) return { local: { status: 0, body: '' }, flags: ['DC'], attempts: attempt - 1, endpoint };
         return routeTimeout(attempt - 1, endpoint);
       }
+      if (lease === 'overflow') return overflow(attempt - 1, endpoint);
+      cluster.trackActive(endpoint, 1);
+      let leased = true;
+      const release = () => {
+        if (!leased) return;
+        leased = false;
+        lease.release();
+        cluster.trackActive(endpoint, -1);
+      };
 
       stats.inc(`${prefix}upstream_rq_total`);
       const request = options.attemptCountHeader
         ? { ...options.request, headers: { ...options.request.headers, 'x-envoy-attempt-count': String(attempt) } }
         : options.request;
-      const result = await runTry(startAttempt(lease, request), policy?.perTryTimeoutMs, timeLeft(), signal);
+      const handle = startAttempt(lease, request);
+      const result = await runTry(handle, policy?.perTryTimeoutMs, timeLeft(), signal);
       const outcome = result.outcome;
       const response = 'response' in result ? result.response : undefined;
-      if (response) response.once('close', () => lease.release());
-      else lease.release();
+      if (response) response.once('close', release);
+      else release();
 
       if (outcome.kind === 'downstream-gone') return { local: { status: 0, body: '' }, flags: ['DC'], attempts: attempt, endpoint };
       if (outcome.kind === 'route-timeout') {
@@ -191,6 +215,7 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
       if (outcome.kind === 'connect-failure') stats.inc(`${prefix}upstream_cx_connect_fail`);
 
       const retriable = policy !== undefined && isRetriable(policy, outcome);
+      releaseRetrySlot();
       const final = (flags: string[]): ForwardResult => finalResult(result as AttemptResult, attempt, endpoint, flags);
       if (!retriable) {
         if (attempt > 1) stats.inc(`${prefix}upstream_rq_retry_success`);
@@ -200,20 +225,22 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
         stats.inc(`${prefix}upstream_rq_retry_limit_exceeded`);
         return final(policy.numRetries > 0 ? ['URX'] : []);
       }
-      if (!holdsRetrySlot) {
-        if (cluster.pool.activeRetries >= cluster.pool.limits.maxRetries) {
-          stats.inc(`${prefix}upstream_rq_retry_overflow`);
-          return final([]);
-        }
-        cluster.pool.activeRetries++;
-        holdsRetrySlot = true;
+      if (cluster.breakers.retries >= cluster.breakers.limits.maxRetries) {
+        stats.inc(`${prefix}upstream_rq_retry_overflow`);
+        return final([]);
       }
+      cluster.breakers.retries++;
+      holdsRetrySlot = true;
       stats.inc(`${prefix}upstream_rq_retry`);
-      // Envoy reads the whole failed response before it retries, so its connection is back
-      // in the pool for the retry. Retrying before that would open a new (mTLS) connection
-      // for every retried response, which on a loaded local mesh snowballs into per-try
-      // timeouts and still more handshakes.
-      if (response) await drain(response);
+      if (response) {
+        // Envoy retries a response that has a body by resetting its stream (router
+        // onUpstreamHeaders), and a reset stream closes its HTTP/1.1 connection: the retry
+        // goes out on another connection, a new (TLS-resumed) one when none is idle.
+        if (hasBody(response, request.method)) {
+          handle.abort();
+          release();
+        } else await drain(response);
+      }
       const wait = backoffMs(policy, attempt, options.random);
       const leftNow = timeLeft();
       if (leftNow !== undefined && wait >= leftNow) {
@@ -225,8 +252,15 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
       if (signal.aborted) return { local: { status: 0, body: '' }, flags: ['DC'], attempts: attempt, endpoint };
     }
   } finally {
-    if (holdsRetrySlot) cluster.pool.activeRetries--;
+    releaseRetrySlot();
   }
+}
+
+/** Whether the response headers left a body to come (Envoy's `end_stream` false on headers). */
+function hasBody(response: http.IncomingMessage, method: string): boolean {
+  const status = response.statusCode ?? 0;
+  if (method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) return false;
+  return response.headers['content-length'] !== '0';
 }
 
 function drain(response: http.IncomingMessage): Promise<void> {

@@ -26,6 +26,7 @@ import { listenOnLoopback, SocketTracker } from '../shared/sockets.ts';
 import { ProxyStats } from './stats.ts';
 import type { Endpoint } from '../control-plane/topology.ts';
 import { UpstreamCluster } from './upstream-cluster.ts';
+import { WorkerThreads } from './worker-threads.ts';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 const INBOUND_LISTENER = 'listener.0.0.0.0_15006.';
@@ -68,6 +69,7 @@ export class ServerSidecar {
   private readonly secureContext: tls.SecureContext;
   private readonly app: UpstreamCluster;
   private readonly backoffRandom;
+  private readonly workers: WorkerThreads;
   private snapshot?: MeshSnapshot;
   private readonly peerIds = new WeakMap<tls.TLSSocket, PeerIdentity>();
   private readonly statPrefix: string;
@@ -75,6 +77,7 @@ export class ServerSidecar {
   constructor(private readonly options: ServerSidecarOptions) {
     const { endpoint, certificate, context } = options;
     this.backoffRandom = streamFor(context.seed, `${endpoint.id}/inbound-backoff`);
+    this.workers = new WorkerThreads(endpoint.workload.proxyConcurrency, streamFor(context.seed, `${endpoint.id}/workers`));
     // A session id context lets OpenSSL resume sessions whose client certificate was verified
     // (without it, resumption attempts end in an "internal error" alert).
     this.secureContext = tls.createSecureContext({ ca: context.ca, cert: certificate.certPem, key: certificate.keyPem, sessionIdContext: 'mesh-inbound' });
@@ -82,9 +85,11 @@ export class ServerSidecar {
     const appEndpoint: Endpoint = { ...endpoint, id: `${endpoint.id}/app`, sidecar: false, port: options.appPort };
     this.app = new UpstreamCluster({
       name: `inbound|${endpoint.workload.targetPort}||`,
-      policy: { limits: resolvePoolLimits(undefined) },
+      policy: { limits: resolvePoolLimits(undefined), loadBalancer: 'LEAST_REQUEST' },
       endpoints: [appEndpoint],
       stats: this.stats,
+      workers: this.workers.count,
+      random: streamFor(context.seed, `${endpoint.id}/inbound-load-balancer`),
       tlsFor: () => undefined,
     });
     this.http = http.createServer({ noDelay: true, keepAliveTimeout: 3_600_000 }, (req, res) => {
@@ -117,6 +122,7 @@ export class ServerSidecar {
 
   private accept(socket: net.Socket): void {
     this.stats.inc(`${INBOUND_LISTENER}downstream_cx_total`);
+    this.workers.accept(socket);
     socket.on('error', () => socket.destroy());
     socket.setNoDelay(true);
     socket.once('data', (first: Buffer) => {
@@ -137,6 +143,7 @@ export class ServerSidecar {
         return;
       }
       const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: this.secureContext, requestCert: true, rejectUnauthorized: true });
+      this.workers.inherit(secure, socket);
       this.sockets.add(secure);
       secure.on('error', () => {
         this.stats.inc('ssl.connection_error');
@@ -205,6 +212,7 @@ export class ServerSidecar {
       stats,
       signal: cancellation,
       attemptCountHeader: false,
+      worker: this.workers.of(req.socket),
     });
     if (result.response) {
       const status = result.response.statusCode ?? 502;

@@ -2,8 +2,8 @@
  * One upstream try over a leased connection, reporting what happened the way Envoy's
  * router classifies it: a response, a connect failure (TCP refused or TLS handshake
  * failed), or a reset (before or after the request was written). `abort()` is how a
- * timeout or a downstream disconnect abandons the try (the connection is closed, as
- * Envoy closes an HTTP/1.1 connection whose stream it resets).
+ * timeout, a downstream disconnect or a retried response with a body abandons the try
+ * (the connection is closed, as Envoy closes an HTTP/1.1 connection whose stream it resets).
  */
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -89,6 +89,7 @@ export function startAttempt(lease: Lease, request: UpstreamRequest): AttemptHan
       if (aborted) return;
       aborted = true;
       req.destroy();
+      lease.resetLocally();
     },
   };
 }
