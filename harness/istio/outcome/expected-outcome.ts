@@ -16,7 +16,8 @@
  */
 import { DEFAULT_BEHAVIOUR } from '../../model/behaviour.ts';
 import type { AppBehaviour, VantageName, WorkloadSpec } from '../../model/plan.ts';
-import { round, type UpstreamOutcome, upstreamOutcome } from './attempt-model.ts';
+import { type AttemptShares, attemptCut, attemptShares, longestSequenceMs, round, sequenceCutNote, type UpstreamOutcome, upstreamOutcome } from './attempt-model.ts';
+import { HOST_SELECTION_PICKS, type HostGroup, sequenceBounds } from './host-selection.ts';
 import { tryParseDuration } from '../../util/duration.ts';
 import { effectiveMtlsMode } from '../semantics/mtls-mode.ts';
 import type { Prediction } from './prediction.ts';
@@ -144,7 +145,8 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
   if (route) notes.push(`route ${route.virtualService.metadata.name} http[${route.index}]${httpRoute?.name ? ` (${httpRoute.name})` : ''}`);
   else notes.push('no VirtualService route matches: Istio default route (default retry policy, no timeout)');
 
-  const destinations = destinationsOf(context, route, options.fallback);
+  const clusters = clustersOf(context, route, options.fallback);
+  const destinations = clusters.flatMap((c) => c.members.map((m) => ({ workload: m.workload, weight: (c.weight * m.workload.replicas) / c.members.reduce((sum, o) => sum + o.workload.replicas, 0) })));
   if (destinations.length === 0) return unmodelled(vantage, [...notes, `no workload serves ${context.request.host}`]);
 
   const policy = effectiveRetryPolicy(httpRoute?.retries, context.profile);
@@ -163,31 +165,39 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
   let exact = true;
   let modelled = true;
   const formulas: string[] = [];
-  for (const { workload, weight } of destinations) {
-    const behaviour = behaviourOf(context, workload);
-    const upstream = (budget: number) => upstreamOutcome({ behaviour, policy, routeTimeoutMs, clientBudgetMs: budget });
-    const plain = upstream(context.clientTimeoutMs);
-    const delayed = fault.delay > 0 ? upstream(context.clientTimeoutMs - fault.delayMs) : plain;
+  for (const cluster of clusters) {
+    const reachable: Endpoints[] = [];
+    for (const member of cluster.members) {
+      const mtls = mtlsBlocks(context, member.workload);
+      if (mtls) {
+        // Its share of the requests fails; it is left out of the retry sequence below.
+        notes.push(mtls);
+        formulas.push('0');
+        continue;
+      }
+      const limits = circuitBreakerNote(context.config, member.workload, policy);
+      if (limits) {
+        notes.push(limits);
+        modelled = false;
+      }
+      reachable.push(member);
+    }
+    if (reachable.length === 0) continue;
+    const allReplicas = cluster.members.reduce((sum, m) => sum + m.workload.replicas, 0);
+    const reachableReplicas = reachable.reduce((sum, m) => sum + m.workload.replicas, 0);
+    const weight = (cluster.weight * reachableReplicas) / allReplicas;
+    const outcome = (budget: number) => clusterOutcome({ context, members: reachable, policy, routeTimeoutMs, clientBudgetMs: budget, named: destinations.length > 1 });
+    const plain = outcome(context.clientTimeoutMs);
+    const delayed = fault.delay > 0 ? outcome(context.clientTimeoutMs - fault.delayMs) : plain;
     const mix = (pick: (o: UpstreamOutcome) => number | undefined) => (1 - fault.abort) * ((1 - fault.delay) * (pick(plain) ?? 0) + fault.delay * (pick(delayed) ?? 0));
     if (plain.success === undefined || delayed.success === undefined) exact = false;
-    const mtls = mtlsBlocks(context, workload);
-    if (mtls) {
-      notes.push(mtls);
-      formulas.push('0');
-      continue;
-    }
-    const limits = circuitBreakerNote(context.config, workload, policy);
-    if (limits) {
-      notes.push(limits);
-      modelled = false;
-    }
 
     success += weight * mix((o) => o.success ?? o.bounds?.max);
     min += weight * mix((o) => o.success ?? o.bounds?.min);
     max += weight * mix((o) => o.success ?? o.bounds?.max);
     networkError += weight * mix((o) => o.networkError ?? 0);
-    notes.push(...plain.notes.map((n) => (destinations.length > 1 ? `${workload.name}: ${n}` : n)));
-    formulas.push(composeFormula(plain.formula, fault, destinations.length > 1 ? weight : 1));
+    notes.push(...plain.notes);
+    formulas.push(composeFormula(plain.formula, fault, clusters.length > 1 || weight !== 1 ? weight : 1));
   }
   const ejection = outlierEffect(context, destinations);
   if (ejection.note) notes.push(ejection.note);
@@ -210,14 +220,28 @@ function predictThroughProxy(context: Context, options: { vantage: VantageName; 
   return { vantage, modelled: true, successProbability: round(success), networkErrorProbability: round(networkError), formula, notes };
 }
 
+/** The workloads behind one Envoy cluster (a route destination): its endpoints are all their replicas. */
+interface Endpoints {
+  workload: WorkloadSpec;
+}
+
+interface Cluster {
+  /** Share of the requests the route sends to this destination. */
+  weight: number;
+  members: Endpoints[];
+}
+
 /**
- * Where the route sends requests, as workloads with the share of requests each gets:
- * the route weight, then Envoy's round robin over the endpoints of the destination (all
- * replicas of every Deployment the Service selects, narrowed to a DestinationRule subset).
+ * Where the route sends requests: one cluster per route destination with its weight
+ * (Envoy picks the cluster once per request; retries stay on it), each over the
+ * endpoints of its destination (all replicas of every Deployment the Service selects,
+ * narrowed to a DestinationRule subset).
  */
-function destinationsOf(context: Context, route: SelectedRoute | undefined, fallback: WorkloadSpec[]): { workload: WorkloadSpec; weight: number }[] {
+function clustersOf(context: Context, route: SelectedRoute | undefined, fallback: WorkloadSpec[]): Cluster[] {
   const routeDestinations = route?.route.route ?? [];
-  if (routeDestinations.length === 0) return byReplicas(fallback, 1);
+  const cluster = (workloads: WorkloadSpec[], weight: number): Cluster[] =>
+    workloads.reduce((sum, w) => sum + w.replicas, 0) === 0 ? [] : [{ weight, members: workloads.filter((w) => w.replicas > 0).map((workload) => ({ workload })) }];
+  if (routeDestinations.length === 0) return cluster(fallback, 1);
   const namespace = route?.virtualService.metadata.namespace ?? 'default';
   // Istio: a single destination gets weight 100; weights that do not sum to 100 are normalised.
   const weights = routeDestinations.map((d) => (routeDestinations.length === 1 ? 100 : (d.weight ?? 0)));
@@ -227,13 +251,57 @@ function destinationsOf(context: Context, route: SelectedRoute | undefined, fall
     const workloads = findWorkloadsByHost(context.workloads, d.destination.host, namespace);
     const subsetLabels = d.destination.subset ? subsetLabelsOf(context.config, d.destination.subset, workloads[0]) : undefined;
     const selected = subsetLabels ? workloads.filter((w) => Object.entries(subsetLabels).every(([k, v]) => w.labels[k] === v)) : workloads;
-    return byReplicas(selected, weights[index] / total);
+    return cluster(selected, weights[index] / total);
   });
 }
 
-function byReplicas(workloads: WorkloadSpec[], weight: number): { workload: WorkloadSpec; weight: number }[] {
-  const replicas = workloads.reduce((sum, w) => sum + w.replicas, 0);
-  return replicas === 0 ? [] : workloads.map((workload) => ({ workload, weight: (weight * workload.replicas) / replicas }));
+/**
+ * One request to one cluster. When every endpoint behaves alike, which host a retry
+ * reaches does not matter (`attempt-model.ts`). When they differ, retries avoid hosts
+ * already tried (`previous_hosts`), so a retry after a broken endpoint's failure usually
+ * reaches a healthy one: `host-selection.ts`.
+ */
+function clusterOutcome(options: { context: Context; members: Endpoints[]; policy: EffectiveRetryPolicy; routeTimeoutMs?: number; clientBudgetMs: number; named: boolean }): UpstreamOutcome {
+  const { context, members, policy } = options;
+  const behaviours = members.map((m) => behaviourOf(context, m.workload));
+  const alike = behaviours.every((b) => sameBehaviour(b, behaviours[0]));
+  if (alike) {
+    const outcome = upstreamOutcome({ behaviour: behaviours[0], policy, routeTimeoutMs: options.routeTimeoutMs, clientBudgetMs: options.clientBudgetMs });
+    return options.named && members.length === 1 ? { ...outcome, notes: outcome.notes.map((n) => `${members[0].workload.name}: ${n}`) } : outcome;
+  }
+  const notes: string[] = [];
+  // Per-workload notes (what is retried, what times out), from the one-host model.
+  members.forEach((m, i) => {
+    const single = upstreamOutcome({ behaviour: behaviours[i], policy, routeTimeoutMs: options.routeTimeoutMs, clientBudgetMs: options.clientBudgetMs });
+    notes.push(...single.notes.filter((n) => !n.includes('may cut the retry sequence')).map((n) => `${m.workload.name}: ${n}`));
+  });
+  if (options.clientBudgetMs <= 0) return { success: 0, networkError: 1, formula: '0', notes };
+  const cut = attemptCut(options);
+  const shares = behaviours.map((b) => attemptShares(b, policy, cut));
+  const tries = policy.attempts + 1;
+  const groups = (pick: (s: AttemptShares) => number): HostGroup[] => members.map((m, i) => ({ replicas: m.workload.replicas, ends: pick(shares[i]), retried: shares[i].retried }));
+  const success = sequenceBounds(groups((s) => s.success), tries);
+  const networkError = sequenceBounds(groups((s) => s.networkError), tries);
+  const hosts = members.map((m) => `${m.workload.name}×${m.workload.replicas}`).join(', ');
+  const retried = shares.some((s) => s.retried > 0) && tries > 1;
+  if (retried) notes.push(`retries avoid hosts already tried (previous_hosts, up to ${HOST_SELECTION_PICKS} picks) over ${hosts}`);
+  const formula = retried ? `retries over ${hosts} avoiding hosts already tried` : `average over ${hosts}`;
+  const firstTry = members.reduce((sum, m, i) => sum + m.workload.replicas * shares[i].success, 0) / members.reduce((sum, m) => sum + m.workload.replicas, 0);
+  const sequenceMs = longestSequenceMs({ tries, perTryMs: cut.perTryMs, behaviours, retries: policy.attempts });
+  const capMs = Math.min(cut.routeTimeoutMs ?? Number.POSITIVE_INFINITY, options.clientBudgetMs);
+  if (retried && sequenceMs > capMs) {
+    notes.push(sequenceCutNote({ routeTimeoutMs: cut.routeTimeoutMs, clientBudgetMs: options.clientBudgetMs, sequenceMs }));
+    return { bounds: { min: Math.min(firstTry, success.min), max: success.max }, formula: `between ${round(firstTry)} (first try only) and ${formula}`, notes };
+  }
+  if (success.max - success.min > 1e-9) {
+    notes.push(`which untried host a retry reaches depends on the load balancer (round robin or least request): between ${round(success.min)} and ${round(success.max)}`);
+    return { bounds: success, formula: `${formula}: ${round(success.min)} to ${round(success.max)}`, notes };
+  }
+  return { success: success.min, networkError: networkError.max, formula: `${formula}: ${round(success.min)}`, notes };
+}
+
+function sameBehaviour(a: AppBehaviour, b: AppBehaviour): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function subsetLabelsOf(config: IstioConfig, subset: string, workload: WorkloadSpec | undefined): Record<string, string> | undefined {
