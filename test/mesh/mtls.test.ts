@@ -32,10 +32,14 @@ describe('mesh mTLS (mesh-semantics §6)', function () {
     await mesh.drainAccessLog();
   }
 
-  it('§6 STRICT: a plaintext external caller gets its connection closed with no HTTP response', async () => {
+  it('§6 STRICT: a plaintext external caller gets its connection reset (RST, flag NR) with no HTTP response', async () => {
     await apply({ peerAuthentications: [peerAuthentication({ mtls: { mode: 'STRICT' } })] });
     const exchange = await rawHttpExchange(mesh.externalUrl('appflaky', 'retryns'), '/unstable-endpoint');
     expect(exchange.received).to.equal('');
+    // k6 reports a reset as error code 1220 ("connection reset by peer"), a graceful close as 1000 (EOF).
+    expect(exchange.ended).to.equal('reset');
+    const rejected = (await mesh.drainAccessLog()).filter((e) => e.proxy === 'appflaky-0.retryns');
+    expect(rejected.map((e) => ({ status: e.status, flags: e.flags }))).to.deep.equal([{ status: 0, flags: 'NR' }]);
     const sidecar = (await mesh.stats())['appflaky-0.retryns'];
     expect(sidecar['listener.0.0.0.0_15006.no_filter_chain_match']).to.equal(1);
     expect(sidecar['listener.0.0.0.0_15006.plaintext_rejected_strict']).to.equal(1);

@@ -7,6 +7,11 @@
 import net from 'node:net';
 import { listenOnLoopback, SocketTracker } from '../shared/sockets.ts';
 
+function passOn(error: NodeJS.ErrnoException, other: net.Socket): void {
+  if (error.code === 'ECONNRESET' && !other.destroyed) other.resetAndDestroy();
+  else other.destroy();
+}
+
 export class ExternalBalancer {
   port = 0;
   private next = 0;
@@ -33,9 +38,10 @@ export class ExternalBalancer {
     this.sockets.add(backend);
     client.setNoDelay(true);
     backend.setNoDelay(true);
-    // A reset on one side resets the other, so "connection closed without answer" reaches the caller as such.
-    client.on('error', () => backend.destroy());
-    backend.on('error', () => client.destroy());
+    // A reset on one side resets the other (RST, not FIN), so a caller sees a sidecar's reset
+    // as a reset (k6 1220) and a close as a close (k6 1000), as through a cloud load balancer.
+    client.on('error', (error: NodeJS.ErrnoException) => passOn(error, backend));
+    backend.on('error', (error: NodeJS.ErrnoException) => passOn(error, client));
     client.on('close', () => backend.destroy());
     backend.on('close', () => client.destroy());
     client.pipe(backend);

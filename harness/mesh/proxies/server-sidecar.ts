@@ -131,10 +131,23 @@ export class ServerSidecar {
       const isTls = first[0] === TLS_HANDSHAKE_RECORD;
       const mode = this.mode();
       if ((isTls && mode === 'DISABLE') || (!isTls && mode === 'STRICT')) {
-        // No filter chain accepts this transport: Envoy closes the connection, no HTTP answer.
+        // No filter chain accepts this transport (mesh-semantics §6): Envoy drops the connection
+        // with the request unread, which the kernel turns into a TCP RST ("connection reset by
+        // peer", k6 1220), and logs it with flag NR, no HTTP answer.
         this.stats.inc(`${INBOUND_LISTENER}no_filter_chain_match`);
         if (!isTls) this.stats.inc(`${INBOUND_LISTENER}plaintext_rejected_strict`);
-        socket.destroy();
+        this.options.context.accessLog.push({
+          time: new Date().toISOString(),
+          proxy: this.name,
+          method: '-',
+          path: '-',
+          authority: '-',
+          status: 0,
+          flags: 'NR',
+          attempts: 0,
+          durationMs: 0,
+        });
+        socket.resetAndDestroy();
         return;
       }
       if (!isTls) {
