@@ -86,4 +86,25 @@ describe('outlier detection (mesh-semantics §5)', () => {
     d.record('a', 500);
     expect(d.isEjected('a')).to.equal(true);
   });
+
+  it('the ejection multiplier stops growing at the cap (max_ejection_time / base), so healthy intervals wear it down sooner', () => {
+    // base 100 s, cap max(300 s, base) = 300 s: the multiplier grows while 100 s × it < 400 s, so it stops at 4.
+    const { d, advance } = detector(['a', 'b'], { consecutive5xxErrors: 1, interval: '10s', baseEjectionTime: '100s', maxEjectionPercent: 100 });
+    for (let i = 0; i < 6; i++) {
+      d.record('a', 500);
+      expect(d.isEjected('a')).to.equal(true);
+      advance(300_000);
+      d.tick();
+      expect(d.isEjected('a')).to.equal(false);
+    }
+    // Three healthy intervals bring the multiplier from 4 to 1 (from 6 to 3 if it had kept growing).
+    for (let i = 0; i < 3; i++) {
+      advance(10_000);
+      d.tick();
+    }
+    d.record('a', 500);
+    advance(200_000);
+    d.tick();
+    expect(d.isEjected('a'), 'back after 2 × base (3 × base = the 300 s cap had it kept growing)').to.equal(false);
+  });
 });

@@ -7,7 +7,6 @@
  */
 import { MAX_EJECTION_TIME_MS, type OutlierSettings } from '../control-plane/outlier-settings.ts';
 
-
 interface HostState {
   consecutive5xx: number;
   consecutiveGateway: number;
@@ -77,9 +76,18 @@ export class OutlierDetector<H> {
       this.counters.ejectionsOverflow++;
       return;
     }
-    s.multiplier++;
+    // Envoy grows the multiplier only until base × multiplier passes the cap (mesh-semantics §5;
+    // outlier_detection_impl ejectHost: while backoff × base < max + base), so healthy intervals
+    // bring a host that flapped for long back to short ejections as soon as one that flapped briefly.
+    const base = this.settings.baseEjectionMs;
+    if (base * s.multiplier < this.maxEjectionMs() + base) s.multiplier++;
     s.ejectedAt = this.now();
     this.counters.ejectionsEnforcedTotal++;
+  }
+
+  /** Envoy's max_ejection_time, which Istio leaves at its default; never below the base. */
+  private maxEjectionMs(): number {
+    return Math.max(MAX_EJECTION_TIME_MS, this.settings.baseEjectionMs);
   }
 
   /** One `interval` tick: un-eject hosts whose time is up; healthy hosts' multiplier decays. */
@@ -90,7 +98,7 @@ export class OutlierDetector<H> {
         if (s.multiplier > 0) s.multiplier--;
         continue;
       }
-      const ejectionMs = Math.min(this.settings.baseEjectionMs * s.multiplier, Math.max(MAX_EJECTION_TIME_MS, this.settings.baseEjectionMs));
+      const ejectionMs = Math.min(this.settings.baseEjectionMs * s.multiplier, this.maxEjectionMs());
       if (now >= s.ejectedAt + ejectionMs) {
         s.ejectedAt = undefined;
         s.consecutive5xx = 0;
