@@ -61,6 +61,26 @@ spec:
     expect(validate(vs('        attempts: 3\n        retryOn: "700"\n'))[0].code).to.equal('ISTIO_INVALID_FIELD');
   });
 
+  it('checks retryOn entries as istiod does: untrimmed, and only status codes Go names', () => {
+    const retryOn = (value: string) => validate(vs(`        attempts: 3\n        retryOn: "${value}"\n`));
+    expect(retryOn('5xx, reset')).to.deep.equal([
+      {
+        code: 'ISTIO_INVALID_FIELD',
+        line: 12,
+        message: 'spec.http[0].retries.retryOn: ` reset` has spaces around it: istiod does not trim retryOn entries',
+        fix: 'write the entries without spaces, e.g. `retryOn: 5xx,reset`',
+      },
+    ]);
+    expect(retryOn('503 ,5xx')[0]?.message).to.contain('`503 ` has spaces around it');
+    for (const unknown of ['306', '419', '509', '599', '100000']) {
+      expect(retryOn(`5xx,${unknown}`)[0]?.message, unknown).to.contain(`status code ${unknown} is not an HTTP status istiod knows`);
+    }
+    for (const known of ['100', '226', '308', '418', '425', '451', '508', '511', '+503', '0503']) {
+      expect(retryOn(`5xx,${known}`), known).to.deep.equal([]);
+    }
+    expect(retryOn('5xx,,reset')[0]?.message).to.contain('empty entry');
+  });
+
   it('rejects attempts 0 together with perTryTimeout or retryOn, and negative attempts', () => {
     const errors = validate(vs('        attempts: 0\n        perTryTimeout: 5ms\n'));
     expect(errors).to.have.length(1);

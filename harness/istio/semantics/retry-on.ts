@@ -4,6 +4,7 @@
  * retry conditions, numbers are retriable status codes (and imply `retriable-status-codes`).
  */
 import type { MeshProfile } from '../../model/istio-objects.ts';
+import { goAtoi, hasGoStatusText } from './http-status-text.ts';
 
 /** Every word Istio accepts in `retryOn` (mesh-semantics.md §1). */
 export const RETRY_ON_WORDS = [
@@ -40,27 +41,36 @@ export interface RetryOn {
 }
 
 export interface RetryOnProblem {
+  /** The entry as written, spaces included. */
   token: string;
   message: string;
 }
 
-/** Splits a `retryOn` string; `problems` lists tokens Istio would reject. */
+/**
+ * Splits a `retryOn` string; `problems` lists the tokens istiod rejects. istiod validates
+ * each comma-separated entry as it is, without trimming (`5xx, reset` is invalid), and
+ * takes a number only when Go's `http.StatusText` knows it. Istio's translation trims
+ * entries, so `retryOn` keeps what Envoy would get if the entry were accepted.
+ */
 export function parseRetryOn(text: string): { retryOn: RetryOn; problems: RetryOnProblem[] } {
   const words = new Set<string>();
   const statusCodes: number[] = [];
   const problems: RetryOnProblem[] = [];
   for (const raw of text.split(',')) {
     const token = raw.trim();
+    const code = goAtoi(token);
     if (token === '') {
-      problems.push({ token, message: 'empty entry in retryOn' });
-    } else if (/^\d+$/.test(token)) {
-      const code = Number(token);
-      if (code < 100 || code > 599) problems.push({ token, message: `retryOn status code ${token} is not an HTTP status (100-599)` });
-      else statusCodes.push(code);
-    } else if ((RETRY_ON_WORDS as readonly string[]).includes(token)) {
-      words.add(token);
-    } else {
-      problems.push({ token, message: `\`${token}\` is not a valid retryOn condition` });
+      problems.push({ token: raw, message: 'empty entry in retryOn' });
+      continue;
+    }
+    if (code !== undefined && hasGoStatusText(code)) statusCodes.push(code);
+    else if ((RETRY_ON_WORDS as readonly string[]).includes(token)) words.add(token);
+    if (raw !== token && (code !== undefined ? hasGoStatusText(code) : (RETRY_ON_WORDS as readonly string[]).includes(token))) {
+      problems.push({ token: raw, message: `\`${raw}\` has spaces around it: istiod does not trim retryOn entries` });
+    } else if (code !== undefined && !hasGoStatusText(code)) {
+      problems.push({ token: raw, message: `retryOn status code ${token} is not an HTTP status istiod knows (Go's http.StatusText has no text for it)` });
+    } else if (code === undefined && !(RETRY_ON_WORDS as readonly string[]).includes(token)) {
+      problems.push({ token: raw, message: `\`${token}\` is not a valid retryOn condition` });
     }
   }
   if (statusCodes.length > 0) words.add('retriable-status-codes');

@@ -56,8 +56,16 @@ function checkRetryOn(value: string, path: string): Problem[] {
   return parseRetryOn(value).problems.map((problem) => ({
     path,
     message: `${path}: ${problem.message}`,
-    fix: /^\d+$/.test(problem.token) || problem.token === '' ? 'use HTTP status codes between 100 and 599, separated by commas' : suggestName(problem.token, RETRY_ON_WORDS, 'valid conditions'),
+    fix: retryOnFix(problem.token),
   }));
+}
+
+function retryOnFix(token: string): string {
+  const trimmed = token.trim();
+  if (trimmed === '') return 'separate entries with single commas, e.g. `5xx,reset`';
+  if (trimmed !== token) return `write the entries without spaces, e.g. \`retryOn: 5xx,${trimmed}\``;
+  if (/^[+-]?\d+$/.test(trimmed)) return 'use a status code Go knows (e.g. 500, 502, 503, 504), separated by commas';
+  return suggestName(trimmed, RETRY_ON_WORDS, 'valid conditions');
 }
 
 const fault: Schema = {
