@@ -4,6 +4,7 @@
  * read from the first container's env, the same variables the sample app reads on a
  * cluster. A Gateway may live in a workload file too: it is shared by every stage.
  */
+import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors/user-error.ts';
 import type { ErrorCode } from '../errors/error-codes.ts';
 import { isRecord } from '../yaml/field-schema.ts';
@@ -21,6 +22,7 @@ export interface BuiltWorkloads {
 
 const WORKLOAD_KINDS = ['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'ConfigMap', 'Gateway'];
 const INJECT = 'sidecar.istio.io/inject';
+const PROXY_CONFIG = 'proxy.istio.io/config';
 
 export function buildWorkloads(objects: ManifestObject[]): BuiltWorkloads {
   const errors: UserError[] = [];
@@ -68,6 +70,7 @@ export function buildWorkloads(objects: ManifestObject[]): BuiltWorkloads {
     const ports = readPorts(service, containers[0], errors);
     if (!ports || errors.length > before) continue;
 
+    const proxyConcurrency = readProxyConcurrency(deployment, annotations[PROXY_CONFIG], errors);
     const serviceAccount = typeof podSpec.serviceAccountName === 'string' ? podSpec.serviceAccountName : 'default';
     const namespaceObject = namespaces.find((n) => n.metadata.name === namespace);
     workloads.push({
@@ -80,6 +83,7 @@ export function buildWorkloads(objects: ManifestObject[]): BuiltWorkloads {
       targetPort: ports.targetPort,
       behaviour,
       sidecar: sidecarInjected({ podLabels: labels, podAnnotations: annotations, namespaceLabels: namespaceObject?.metadata.labels ?? {} }),
+      ...(proxyConcurrency !== undefined && { proxyConcurrency }),
       objects: objects.filter(
         (o) =>
           o === deployment ||
@@ -105,6 +109,38 @@ export function sidecarInjected(options: { podLabels: Record<string, string>; po
   const pod = options.podLabels[INJECT] ?? options.podAnnotations[INJECT];
   if (pod !== undefined) return pod === 'true';
   return options.namespaceLabels['istio-injection'] === 'enabled' || options.namespaceLabels['istio.io/rev'] !== undefined;
+}
+
+/**
+ * The sidecar's worker threads from the pod's `proxy.istio.io/config` annotation (a
+ * ProxyConfig in YAML or JSON). Unset, or 0 ("all cores of the node", unknown here),
+ * leaves the sidecar default of 2.
+ */
+function readProxyConcurrency(deployment: ManifestObject, value: string | undefined, errors: UserError[]): number | undefined {
+  if (value === undefined) return undefined;
+  const location = locateField(deployment, 'spec.template.metadata.annotations');
+  let config: unknown;
+  try {
+    config = parseYaml(value);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    errors.push(new UserError({ code: 'WORKLOAD_INVALID_FIELD', message: `${PROXY_CONFIG} is not YAML or JSON: ${message}`, fix: `write a ProxyConfig, e.g. \`${PROXY_CONFIG}: '{"concurrency": 2}'\``, location }));
+    return undefined;
+  }
+  if (!isRecord(config) || config.concurrency === undefined) return undefined;
+  const concurrency = config.concurrency;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 0) {
+    errors.push(
+      new UserError({
+        code: 'WORKLOAD_INVALID_FIELD',
+        message: `${PROXY_CONFIG} concurrency must be a whole number ≥ 0, got ${JSON.stringify(concurrency)}`,
+        fix: 'set `concurrency: 2` (the sidecar default) or another number of worker threads',
+        location,
+      }),
+    );
+    return undefined;
+  }
+  return concurrency === 0 ? undefined : concurrency;
 }
 
 function readBehaviour(deployment: ManifestObject, container: Record<string, unknown>, errors: UserError[]): AppBehaviour {
