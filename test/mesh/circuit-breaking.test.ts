@@ -94,4 +94,14 @@ describe('circuit breaking (mesh-semantics §4)', function () {
     // 4 first tries + the 2 retries of the one request that held the retry slot.
     expect(await settle(appRequests, (n) => n >= 6)).to.equal(6);
   });
+
+  it('maxRetries: the slot is held from one retry decision to the next, so one request after another each gets its retries', async () => {
+    await apply({ http: { maxRetries: 1 } }, '5xx', true);
+    const replies = await many(3, 1, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
+    expect(replies.map((r) => r.status)).to.deep.equal([500, 500, 500]);
+    const stats = (await mesh.stats())['client-sidecar'];
+    expect(stats[`${CLUSTER}.upstream_rq_retry_overflow`] ?? 0).to.equal(0);
+    expect(stats[`${CLUSTER}.upstream_rq_retry`]).to.equal(6);
+    expect(await settle(appRequests, (n) => n >= 9)).to.equal(9);
+  });
 });
