@@ -1,7 +1,7 @@
 /**
  * The model for retries over endpoints that behave differently (previous_hosts) and for
  * resets by the app, which the client sidecar sees as the server sidecar's 503
- * (mesh-semantics.md §1).
+ * (docs/mesh-semantics.md §1).
  */
 import { expect } from 'chai';
 import { predict } from '../../harness/istio/outcome/expected-outcome.ts';

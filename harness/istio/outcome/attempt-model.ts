@@ -101,7 +101,7 @@ export interface AttemptShares {
 /**
  * One try. An app that resets the connection after reading the request never reaches the
  * client sidecar as a reset: the server sidecar answers 503 "upstream connect error or
- * disconnect/reset before headers" (mesh-semantics.md §1), so whether it is retried
+ * disconnect/reset before headers" (docs/mesh-semantics.md §1), so whether it is retried
  * depends on 503 being covered (`5xx`, `gateway-error`, `retriable-status-codes` with 503),
  * not on `reset`.
  */

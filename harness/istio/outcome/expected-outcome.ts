@@ -3,7 +3,7 @@
  * requests of one vantage, from the workloads' declared behaviour and the mesh profile.
  * Pure; the formulas and their sources are in MODEL.md and `attempt-model.ts`.
  *
- * Per vantage (mesh-semantics.md §7):
+ * Per vantage (docs/mesh-semantics.md §7):
  * - in-mesh: the client sidecar applies the route's fault, retries and timeout; the
  *   server sidecar checks mTLS (auto mTLS, so STRICT is satisfied).
  * - external: straight to the server sidecar: no client-side policy at all. STRICT closes
@@ -316,7 +316,7 @@ interface FaultShare {
   delayMs: number;
 }
 
-/** Fault percentages as fractions; a missing `percentage` means 0% (mesh-semantics.md §3). */
+/** Fault percentages as fractions; a missing `percentage` means 0% (docs/mesh-semantics.md §3). */
 function faultOf(route: HttpRoute | undefined): FaultShare {
   const abort = route?.fault?.abort;
   const delay = route?.fault?.delay;
@@ -361,7 +361,7 @@ function circuitBreakerNote(config: IstioConfig, workload: WorkloadSpec, policy:
 
 /**
  * Outlier detection changes the outcome only when it can eject (maxEjectionPercent allows
- * it, mesh-semantics.md §5: 100 × (ejected + 1) / hosts ≤ maxEjectionPercent, hosts being
+ * it, docs/mesh-semantics.md §5: 100 × (ejected + 1) / hosts ≤ maxEjectionPercent, hosts being
  * every endpoint behind the Service). Ejecting one of several identical replicas moves
  * traffic to replicas that fail just as often: success unchanged. When some endpoints fail
  * and others do not, ejecting the failing ones raises success toward 1 after a few

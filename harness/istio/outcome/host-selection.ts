@@ -3,7 +3,7 @@
  * alike (a Service over a healthy Deployment and a broken canary, say).
  *
  * Istio puts Envoy's `previous_hosts` retry predicate on every route with retries, with
- * `host_selection_retry_max_attempts: 5` (mesh-semantics.md §1): a retry's host is picked
+ * `host_selection_retry_max_attempts: 5` (docs/mesh-semantics.md §1): a retry's host is picked
  * again while it is one the request already tried, six picks at most, and the last pick is
  * used whatever it is (Envoy `load_balancer_impl.cc`, `chooseHost`). What a pick returns
  * depends on the load balancer:

@@ -1,5 +1,5 @@
 /**
- * The PeerAuthentication mode a workload's server sidecar enforces (mesh-semantics.md §6):
+ * The PeerAuthentication mode a workload's server sidecar enforces (docs/mesh-semantics.md §6):
  * a workload policy (selector) beats the namespace policy, which beats the mesh-wide one in
  * `istio-system`; `portLevelMtls` beats the policy's own mode for that port; `UNSET`
  * inherits from the next scope; no policy at all is PERMISSIVE.

@@ -6,7 +6,7 @@
 import type { MeshProfile } from '../../model/istio-objects.ts';
 import { goAtoi, hasGoStatusText } from './http-status-text.ts';
 
-/** Every word Istio accepts in `retryOn` (mesh-semantics.md §1). */
+/** Every word Istio accepts in `retryOn` (docs/mesh-semantics.md §1). */
 export const RETRY_ON_WORDS = [
   '5xx',
   'gateway-error',

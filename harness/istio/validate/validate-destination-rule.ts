@@ -1,4 +1,4 @@
-/** DestinationRule validation: connection pool, outlier detection and client TLS (mesh-semantics.md §4–6). */
+/** DestinationRule validation: connection pool, outlier detection and client TLS (docs/mesh-semantics.md §4–6). */
 import type { Schema } from '../../yaml/field-schema.ts';
 
 const count: Schema = { type: 'number', integer: true, min: 0 };

@@ -1,4 +1,4 @@
-/** PeerAuthentication validation (mesh-semantics.md §6): modes, and portLevelMtls only with a selector. */
+/** PeerAuthentication validation (docs/mesh-semantics.md §6): modes, and portLevelMtls only with a selector. */
 import type { Schema } from '../../yaml/field-schema.ts';
 import { childPath } from '../../yaml/yaml-source.ts';
 

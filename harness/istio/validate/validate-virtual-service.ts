@@ -1,6 +1,6 @@
 /**
  * VirtualService validation: the fields the bench models, checked the way istiod's
- * validating webhook would (mesh-semantics.md §1–3). Fields Istio accepts but the bench
+ * validating webhook would (docs/mesh-semantics.md §1–3). Fields Istio accepts but the bench
  * does not model (rewrite, mirror, …) are accepted without checks.
  */
 import type { Problem, Schema } from '../../yaml/field-schema.ts';

@@ -1,7 +1,7 @@
 /**
  * RB105: `maxEjectionPercent` too low for the number of replicas: a host is ejected only
  * if 100 × (ejected + 1) / hosts ≤ maxEjectionPercent, so with the default 10 % and fewer
- * than 10 replicas nothing is ever ejected (mesh-semantics.md §5).
+ * than 10 replicas nothing is ever ejected (docs/mesh-semantics.md §5).
  */
 import { locateField } from '../../../yaml/parse-manifests.ts';
 import { type LintRule, outlierBlocksInPlan } from './rule.ts';

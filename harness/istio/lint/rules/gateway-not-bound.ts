@@ -1,7 +1,7 @@
 /**
  * RB108: a stage expects gateway traffic to be shaped by its VirtualService, but the
  * VirtualService for the scenario's host lists no gateway, so it applies to the mesh only
- * and the gateway has no route for it (mesh-semantics.md §7).
+ * and the gateway has no route for it (docs/mesh-semantics.md §7).
  */
 import { locateField } from '../../../yaml/parse-manifests.ts';
 import { boundToGateway } from '../../semantics/route-selection.ts';

@@ -1,4 +1,4 @@
-/** RB106: a per-try timeout ≥ the route timeout is ignored by Envoy (mesh-semantics.md §1). */
+/** RB106: a per-try timeout ≥ the route timeout is ignored by Envoy (docs/mesh-semantics.md §1). */
 import { parseDuration } from '../../../util/duration.ts';
 import { locateField } from '../../../yaml/parse-manifests.ts';
 import { type LintRule, routesInPlan } from './rule.ts';
