@@ -88,4 +88,41 @@ describe('config linter', () => {
     expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route, { gateways: ['gw', 'mesh'] })}`]], gatewayVantage: true })).to.deep.equal([]);
     expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route)}`]], gatewayVantage: false })).to.deep.equal([]);
   });
+
+  it('RB109: a VirtualService bound to a gateway the stage does not have', () => {
+    const route = '      retries: { attempts: 3, retryOn: 5xx }\n';
+    expect(codes({ stages: [['s', virtualService(route, { gateways: ['gw', 'mesh'] })]] })).to.deep.equal(['RB109']);
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route, { gateways: ['gw', 'mesh'] })}`]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route, { gateways: ['ns1/gw'] })}`]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', `${GATEWAY}---\n${virtualService(route, { gateways: ['other/gw'] })}`]] })).to.deep.equal(['RB109']);
+    const [finding] = lintPlan(plan({ stages: [stage('s', `${GATEWAY}---\n${virtualService(route, { gateways: ['mesh', 'gw-typo'] })}`)] }));
+    expect(finding).to.include({ code: 'RB109', severity: 'error' });
+    expect(finding.message).to.contain('gateway gw-typo');
+    expect(finding.fix).to.contain('ns1/gw');
+    expect(finding.location?.line).to.equal(14);
+  });
+
+  it('RB110: a DestinationRule whose host matches no Service', () => {
+    const rule = (host: string) => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: app }
+spec:
+  host: ${host}
+  trafficPolicy: { connectionPool: { tcp: { maxConnections: 1 } } }
+`;
+    expect(codes({ stages: [['s', rule('app')]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', rule('app.ns1.svc.cluster.local')]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', rule('"*.ns1.svc.cluster.local"')]] })).to.deep.equal([]);
+    expect(codes({ stages: [['s', rule('appp')]] })).to.deep.equal(['RB110']);
+    expect(codes({ stages: [['s', rule('app.other.svc.cluster.local')]] })).to.deep.equal(['RB110']);
+    const [finding] = lintPlan(plan({ stages: [stage('s', rule('appp'))] }));
+    expect(finding.message).to.contain('appp.ns1.svc.cluster.local');
+    expect(finding.fix).to.contain('app.ns1');
+  });
+
+  it('RB111: a stage config file with no Istio object in it', () => {
+    const findings = lintPlan(plan({ stages: [stage('s', STRICT, { configFiles: ['policy.yaml', 'empty.yaml'] })] }));
+    expect(findings.map((f) => [f.code, f.location?.file])).to.deep.equal([['RB111', 'empty.yaml']]);
+    expect(lintPlan(plan({ stages: [stage('s', STRICT, { configFiles: ['policy.yaml'] })] }))).to.deep.equal([]);
+  });
 });

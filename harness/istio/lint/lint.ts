@@ -5,10 +5,13 @@
  */
 import type { Plan } from '../../model/plan.ts';
 import type { LintFinding } from './lint-finding.ts';
+import { configFileEmpty } from './rules/config-file-empty.ts';
 import { consecutiveErrorsIgnored } from './rules/consecutive-errors-ignored.ts';
+import { destinationRuleHostUnknown } from './rules/destination-rule-host-unknown.ts';
 import { ejectionNeverPossible } from './rules/ejection-never-possible.ts';
 import { faultWithRetries } from './rules/fault-with-retries.ts';
 import { gatewayNotBound } from './rules/gateway-not-bound.ts';
+import { gatewayNotFound } from './rules/gateway-not-found.ts';
 import { mtlsRelaxedAtEnd } from './rules/mtls-relaxed-at-end.ts';
 import { perTryTimeoutBelowLatency } from './rules/per-try-timeout-below-latency.ts';
 import { perTryTimeoutNotBelowRouteTimeout } from './rules/per-try-timeout-not-below-route-timeout.ts';
@@ -26,6 +29,9 @@ export const LINT_RULES: readonly LintRule[] = [
   perTryTimeoutNotBelowRouteTimeout,
   mtlsRelaxedAtEnd,
   gatewayNotBound,
+  gatewayNotFound,
+  destinationRuleHostUnknown,
+  configFileEmpty,
 ];
 
 export function lintPlan(plan: Plan, rules: readonly LintRule[] = LINT_RULES): LintFinding[] {
