@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type SourceLocation, UserError, UserErrors } from '../errors/user-error.ts';
+import type { ErrorCode } from '../errors/error-codes.ts';
 import { suggestName } from '../yaml/closest-name.ts';
 import { checkSchema, isRecord, report, type SchemaContext } from '../yaml/field-schema.ts';
-import { fileNotFound, readManifestFile } from '../yaml/parse-manifests.ts';
+import { readManifestFile } from '../yaml/parse-manifests.ts';
+import { excerpt, readSourceFile } from '../yaml/read-source-file.ts';
 import type { Gateway, IstioConfig, ManifestObject, MeshProfile } from '../model/istio-objects.ts';
 import { serviceHostnames } from '../istio/semantics/service-hosts.ts';
 import { groupIstioConfig, validateIstioObjects } from '../istio/validate/validate-config.ts';
@@ -23,12 +24,9 @@ import { buildWorkloads } from './workloads.ts';
 
 export async function loadPlan(file: string): Promise<Plan> {
   const planFile = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(planFile, 'utf8');
-  } catch (error) {
-    throw new UserErrors([fileNotFound(planFile, error)]);
-  }
+  const read = await readSourceFile(planFile);
+  if (!read.ok) throw new UserErrors([read.error]);
+  const text = read.text;
   const parsed = parseYaml(text, planFile, 'PLAN_YAML_SYNTAX');
   if (parsed.errors.length > 0) throw new UserErrors(parsed.errors);
   if (parsed.documents.length !== 1) {
@@ -168,7 +166,15 @@ class PlanLoader {
 
   /** The URL's host must be one of the workloads' Services, as the in-mesh client would resolve it. */
   private checkUrl(url: string, workloads: WorkloadSpec[]): void {
-    const { hostname, port } = new URL(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // The schema's pattern has reported a URL without a scheme; this is one that still does not parse (bad host or port).
+      if (/^https?:\/\//.test(url)) this.problem('PLAN_BAD_URL', 'spec.scenario.url', `\`${excerpt(url, 100)}\` is not a valid URL (host or port)`, 'use http://<service>.<namespace>.svc.cluster.local[:port]/<path>');
+      return;
+    }
+    const { hostname, port } = parsed;
     const known: string[] = [];
     for (const workload of workloads) {
       for (const service of workload.objects.filter((o) => o.kind === 'Service')) {
@@ -282,16 +288,16 @@ class PlanLoader {
     return out;
   }
 
-  /** Reads a referenced file's bytes for the hash; reports it when missing. */
+  /** Reads a referenced file's bytes for the hash (only what a manifest can be: see readSourceFile); reports it when it cannot be used. */
   private async remember(file: string, referencedFrom: SourceLocation): Promise<boolean> {
     if (this.referenced.has(file)) return true;
-    try {
-      this.referenced.set(file, await readFile(file));
-      return true;
-    } catch (error) {
-      this.errors.push(fileNotFound(file, error, referencedFrom));
+    const read = await readSourceFile(file, referencedFrom);
+    if (!read.ok) {
+      this.errors.push(read.error);
       return false;
     }
+    this.referenced.set(file, Buffer.from(read.text, 'utf8'));
+    return true;
   }
 
   /** sha256 over the plan and every referenced file (path relative to the plan, then bytes), in first-use order. */
@@ -310,7 +316,7 @@ class PlanLoader {
     return locate(this.file, this.positions, path);
   }
 
-  private problem(code: string, path: string, message: string, fix: string): void {
+  private problem(code: ErrorCode, path: string, message: string, fix: string): void {
     report(this.ctx, code, path, { message, fix });
   }
 }

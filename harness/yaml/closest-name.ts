@@ -5,6 +5,8 @@
  */
 
 export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  // No name is this long: a value pasted by mistake gets no guess (and no quadratic cost).
+  if (input.length > 100) return undefined;
   const needle = input.toLowerCase();
   // A unique candidate that starts with what was typed (`retry` → `retries`) is a good guess whatever the distance.
   const prefixed = needle.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(needle)) : [];

@@ -7,6 +7,7 @@
 import { UserError } from '../errors/user-error.ts';
 import type { ErrorCode } from '../errors/error-codes.ts';
 import { suggestName } from './closest-name.ts';
+import { excerpt } from './read-source-file.ts';
 import { tryParseDuration } from '../util/duration.ts';
 import { childPath, locate, type Position } from './yaml-source.ts';
 
@@ -61,11 +62,12 @@ export function checkSchema(value: unknown, schema: Schema, path: string, ctx: S
       const record = value as Record<string, unknown>;
       const names = Object.keys(schema.fields);
       for (const [key, child] of Object.entries(record)) {
-        const fieldSchema = schema.fields[key];
+        // Own fields only: `constructor` or `toString` must not find Object.prototype's members.
+        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
         const fieldPath = childPath(path, key);
         if (!fieldSchema) {
           report(ctx, ctx.codes.unknownField, fieldPath, {
-            message: `unknown field \`${key}\`${path ? ` in ${path}` : ''}`,
+            message: `unknown field \`${excerpt(key)}\`${path ? ` in ${path}` : ''}`,
             fix: suggestName(key, names, 'valid fields'),
           });
           continue;
@@ -77,7 +79,7 @@ export function checkSchema(value: unknown, schema: Schema, path: string, ctx: S
         checkSchema(child, fieldSchema, fieldPath, ctx);
       }
       for (const [key, fieldSchema] of Object.entries(schema.fields)) {
-        if (fieldSchema.required && !(key in record)) missing(ctx, childPath(path, key), key, path);
+        if (fieldSchema.required && !Object.hasOwn(record, key)) missing(ctx, childPath(path, key), key, path);
       }
       break;
     }
@@ -185,5 +187,6 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (isRecord(value)) return 'a mapping';
-  return typeof value === 'string' ? `"${value}"` : String(value);
+  // A short excerpt only: the value may be a whole file read by mistake (secrets included).
+  return typeof value === 'string' ? `"${excerpt(value)}"` : excerpt(String(value));
 }

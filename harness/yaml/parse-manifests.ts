@@ -3,11 +3,11 @@
  * file and the line of every field. Only the envelope (apiVersion, kind, metadata) is
  * checked here; kind-specific validation is in `validate-config.ts`.
  */
-import { readFile } from 'node:fs/promises';
 import { type SourceLocation, UserError } from '../errors/user-error.ts';
 import { checkSchema, isRecord, type Schema, type SchemaCodes, type SchemaContext } from './field-schema.ts';
 import type { ManifestObject } from '../model/istio-objects.ts';
 import { parseYaml, type Position } from './yaml-source.ts';
+import { readSourceFile } from './read-source-file.ts';
 
 export interface ParsedManifests {
   objects: ManifestObject[];
@@ -90,6 +90,20 @@ export function parseManifests(text: string, file: string, options: ParseManifes
     errors.push(...ctx.errors);
     if (ctx.errors.length > 0 || !isRecord(document.value)) continue;
     const raw = document.value as Record<string, unknown>;
+    // A spec that is not a mapping would be read as an empty one: a PeerAuthentication
+    // with `spec: 5` would silently mean PERMISSIVE where the author meant STRICT.
+    if (raw.spec !== undefined && raw.spec !== null && !isRecord(raw.spec)) {
+      const at = document.positions.get('spec') ?? document.positions.get('') ?? { line: 1, column: 1 };
+      errors.push(
+        new UserError({
+          code: SCHEMA_CODES[prefix].badValue,
+          message: `spec must be a mapping (key: value), got ${Array.isArray(raw.spec) ? 'a list' : typeof raw.spec}`,
+          fix: 'write the fields of the object under `spec:`, indented',
+          location: { file, line: at.line, column: at.column },
+        }),
+      );
+      continue;
+    }
     const metadata = raw.metadata as ManifestObject['metadata'];
     const root = document.positions.get('') ?? { line: 1, column: 1 };
     const object: ManifestObject = {
@@ -108,24 +122,12 @@ export function parseManifests(text: string, file: string, options: ParseManifes
 }
 
 export async function readManifestFile(file: string, options: ParseManifestOptions & { referencedFrom?: SourceLocation } = {}): Promise<ParsedManifests> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return { objects: [], errors: [fileNotFound(file, error, options.referencedFrom)] };
-  }
-  return parseManifests(text, file, options);
+  const read = await readSourceFile(file, options.referencedFrom);
+  if (!read.ok) return { objects: [], errors: [read.error] };
+  return parseManifests(read.text, file, options);
 }
 
-export function fileNotFound(file: string, error: unknown, referencedFrom?: SourceLocation): UserError {
-  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as Error).message})`;
-  return new UserError({
-    code: 'PLAN_FILE_NOT_FOUND',
-    message: `file ${file} ${reason}`,
-    fix: 'check the path; paths in a plan are relative to the plan file',
-    location: referencedFrom ?? { file },
-  });
-}
+export { fileNotReadable as fileNotFound } from './read-source-file.ts';
 
 /** Label values written as numbers or booleans in YAML become strings, as Kubernetes requires. */
 function stringLabels(metadata: ManifestObject['metadata']): Partial<ManifestObject['metadata']> {

@@ -49,11 +49,28 @@ export function parentPath(path: string): string {
   return dot < 0 ? '' : path.slice(0, dot);
 }
 
+/** Far more documents than any manifest file holds; beyond it the file is refused, not walked. */
+export const MAX_DOCUMENTS = 1000;
+/** Aliases resolved per document: enough for any hand-written YAML, too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseYaml(text: string, file: string, syntaxCode: ErrorCode = 'PLAN_YAML_SYNTAX'): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const errors: UserError[] = [];
   const documents: YamlDocument[] = [];
+  const separators = text.match(/^---/gm)?.length ?? 0;
+  if (separators >= MAX_DOCUMENTS) {
+    errors.push(
+      new UserError({
+        code: syntaxCode,
+        message: `the file holds ${separators} YAML documents or more; at most ${MAX_DOCUMENTS} are read`,
+        fix: 'split the file, or remove stray `---` lines',
+        location: { file },
+      }),
+    );
+    return { documents, errors };
+  }
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     for (const problem of doc.errors) {
@@ -76,7 +93,23 @@ export function parseYaml(text: string, file: string, syntaxCode: ErrorCode = 'P
     };
     positions.set('', at(doc.contents.range?.[0] ?? 0));
     collectPositions(doc.contents as Node, '', positions, at);
-    documents.push({ value: doc.toJS({ maxAliasCount: 100 }), positions });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // An alias to an anchor that is not defined (yet), or an alias bomb.
+      const root = positions.get('') ?? { line: 1, column: 1 };
+      errors.push(
+        new UserError({
+          code: syntaxCode,
+          message: `YAML error: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+          fix: 'define each anchor (&name) before its aliases (*name), and do not nest aliases to build huge values',
+          location: { file, line: root.line, column: root.column },
+        }),
+      );
+      continue;
+    }
+    documents.push({ value, positions });
   }
   return { documents, errors };
 }
@@ -102,6 +135,8 @@ function collectPositions(node: Node, path: string, positions: Map<string, Posit
   }
 }
 
+/** The first line of a parser message, cut short: some quote the source, which may be anything. */
 function firstLine(message: string): string {
-  return message.split('\n')[0].trim();
+  const line = message.split('\n')[0].trim();
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
 }
