@@ -28,7 +28,7 @@ import { createProgressReporter, type ProgressReporter } from '../../run/progres
 import { ensureWritableResultsDir } from '../../run/results-dir.ts';
 import { printReport, reportExitCode } from '../print-report.ts';
 import { parseEngineChoice, selectRunner } from '../../runners/registry.ts';
-import { bundleScenario } from '../../scenarios/bundle-scenario.ts';
+import { bundleScenario } from '../../runners/bundle-scenario.ts';
 import { LocalTarget } from '../../targets/local/local-target.ts';
 import { projectRoot } from '../../util/project-root.ts';
 import { collectVersions } from '../../run/versions.ts';
