@@ -163,7 +163,8 @@ describe('traffic management on the local mesh', function () {
   describe('outlier detection on live traffic (mesh-semantics §5)', () => {
     it('with maxEjectionPercent 100 the failing v2 endpoint is ejected after consecutive5xxErrors and traffic goes to v1', async () => {
       await apply(
-        { destinationRules: [destinationRule({ trafficPolicy: { outlierDetection: { consecutive5xxErrors: 2, interval: '1s', baseEjectionTime: '1m', maxEjectionPercent: 100 } } })] },
+        // Round robin, so the counts below do not depend on random host draws.
+        { destinationRules: [destinationRule({ trafficPolicy: loadBalancerPolicy('ROUND_ROBIN', { outlierDetection: { consecutive5xxErrors: 2, interval: '1s', baseEjectionTime: '1m', maxEjectionPercent: 100 } }) })] },
         { 'appflaky-v2': behaviour({ failureRate: 1 }) },
       );
       const replies = await many(30, 1, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
@@ -177,7 +178,7 @@ describe('traffic management on the local mesh', function () {
 
     it('with the default maxEjectionPercent (10 %) and 3 endpoints nothing is ejected', async () => {
       await apply(
-        { destinationRules: [destinationRule({ trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1, interval: '1s', baseEjectionTime: '1m' } } })] },
+        { destinationRules: [destinationRule({ trafficPolicy: loadBalancerPolicy('ROUND_ROBIN', { outlierDetection: { consecutive5xxErrors: 1, interval: '1s', baseEjectionTime: '1m' } }) })] },
         { 'appflaky-v2': behaviour({ failureRate: 1 }) },
       );
       const replies = await many(30, 1, () => getViaProxy(mesh.clientProxyUrl, APP_URL, agent));
