@@ -5,6 +5,7 @@
  * Commands never import each other; shared pieces live beside them in cli/.
  */
 import type { CliContext } from './cli-context.ts';
+import { TARGET_HELP } from './target-help.ts';
 
 export type Command = (args: string[], context: CliContext) => Promise<number>;
 
@@ -23,7 +24,9 @@ const RUN_DETAILS = `Options:
   --stage a,b                   only these stages (plan order is kept)
   --vantage in-mesh,external    only these vantages
   --engine auto|k6|embedded     k6 when on PATH (or K6_BIN), else the embedded runtime
-  --target local                where the system under test runs (only local in this version)
+  --target local|kubernetes     where the system under test runs (default local, the embedded mesh)
+  --context, --kubeconfig, --namespace, --injection, --external-url, --app-image, --keep
+                                cluster options (--target kubernetes), below
   --seed N                      seed of every random choice in the local mesh (default 1)
   --profile istio-1.24+|istio-1.22   mesh behaviour profile (default: the plan's)
   --rate N                      requests per second, 0 < N <= 10000 (VUs are rescaled to match)
@@ -36,13 +39,17 @@ const RUN_DETAILS = `Options:
 Examples:
   bench run timeouts
   bench run --plan retries-lab --stage retries-5xx --vantage in-mesh
-  bench run --rate 200 --duration 20s --json > result.json`;
+  bench run --rate 200 --duration 20s --json > result.json
+  bench run retries-lab --target kubernetes --context aks-prod --injection rev:asm-1-27
+
+Cluster options (--target kubernetes):
+${TARGET_HELP}`;
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'run a plan (default: retries-lab on the embedded local mesh)',
-    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
+    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local|kubernetes] [--context name] [--kubeconfig file] [--namespace ns] [--injection auto|label|rev:<rev>] [--external-url url] [--app-image image] [--keep] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
     details: RUN_DETAILS,
     load: async () => (await import('./commands/run.ts')).runCommand,
   },
@@ -80,6 +87,16 @@ Exit 1 on a significant regression.`,
     usage: 'bench mesh up [--plan <name|file>] [--stage <name>] [--seed N]',
     details: 'Prints the URL of every vantage; Ctrl-C stops the mesh.',
     load: async () => (await import('./commands/mesh.ts')).meshCommand,
+  },
+  {
+    name: 'restore',
+    summary: 'put a cluster back as a killed --target kubernetes run found it',
+    usage: 'bench restore <run-dir> [--context name] [--kubeconfig file] [--keep]',
+    details: `Reads <run-dir>/snapshot.json, written before the run's first change: objects that existed are put back
+as they were (namespace labels included), objects the run created are deleted (kept with --keep, or when the
+run had --keep). Objects another field manager changed since are reported and left alone.
+The context defaults to the one the run used. Exit 0 when everything is back, 3 when something is left.`,
+    load: async () => (await import('./commands/restore.ts')).restoreCommand,
   },
   {
     name: 'plans',

@@ -94,6 +94,26 @@ export const ERROR_CODES = {
   // Targets.
   CLUSTER_UNREACHABLE: { kind: 'environment', meaning: 'the Kubernetes API server did not answer', fix: 'check the kubeconfig context (--context) and that the cluster is up' },
   CONFIG_NOT_PROPAGATED: { kind: 'environment', meaning: "the cluster's proxies did not all reach the stage's configuration in time", fix: 'raise the propagation timeout, or check istiod and the sidecars' },
+  // The kubernetes target (harness/targets/kubernetes/).
+  KUBECONFIG_NOT_FOUND: { kind: 'environment', meaning: 'no kubeconfig to connect with (--kubeconfig, KUBECONFIG, ~/.kube/config, or in-cluster)', fix: 'get credentials for the cluster (e.g. az aks get-credentials) or pass --kubeconfig <file>' },
+  KUBE_CONTEXT_NOT_FOUND: { kind: 'usage', meaning: '--context names a context the kubeconfig does not have', fix: 'use a context from `kubectl config get-contexts`' },
+  CLUSTER_AUTH_FAILED: { kind: 'environment', meaning: 'the API server refused the credentials (401)', fix: 'refresh the credentials (az aks get-credentials, kubelogin) and run again' },
+  CLUSTER_REQUEST_FAILED: { kind: 'environment', meaning: 'a read the snapshot needs failed before anything changed', fix: 'check the cluster and run again; nothing was changed' },
+  ISTIO_CRDS_MISSING: { kind: 'environment', meaning: "the cluster does not serve the Istio kinds the plan applies (Istio's CRDs are missing or older)", fix: 'install Istio (istioctl, helm istio-base, or az aks mesh enable)' },
+  RBAC_DENIED: { kind: 'environment', meaning: 'the user lacks permissions the run needs (each missing verb and resource is named)', fix: 'bind the role in manifests/rbac/, or ask a cluster admin for the permissions named' },
+  INJECTION_UNAVAILABLE: { kind: 'environment', meaning: "sidecar injection cannot be switched on for the plan's namespace as asked", fix: 'install the sidecar injector, or pick the revision it has with --injection rev:<revision>' },
+  INJECTION_AMBIGUOUS: { kind: 'environment', meaning: 'several injector revisions and no default: the bench cannot guess which one to use', fix: 'choose one with --injection rev:<revision>' },
+  FIELD_MANAGER_CONFLICT: { kind: 'environment', meaning: 'fields a stage sets are owned by another field manager with other values; the bench never forces', fix: 'hand over or remove those fields, or run in a namespace nobody else manages' },
+  APPLY_REJECTED: { kind: 'environment', meaning: "the API server (or istiod's validating webhook) refused an object", fix: 'fix the manifest, or check that the cluster runs the Istio version the plan targets' },
+  STAGE_CLEANUP_FAILED: { kind: 'environment', meaning: "the previous stage's objects could not be removed or put back", fix: 'check permissions and whether another tool manages these objects' },
+  ROLLOUT_TIMEOUT: { kind: 'environment', meaning: "the plan's workloads did not become ready in time", fix: 'look at the pods: image pulls (use --app-image), pending pods, failing probes' },
+  SIDECAR_MISSING: { kind: 'environment', meaning: "the workload's pods run without Istio's sidecar", fix: 'check the namespace injection label and that the injector webhook works' },
+  K6_JOB_FAILED: { kind: 'environment', meaning: 'the in-mesh k6 Job did not finish with a summary in its log', fix: 'check the Job pod: image pull, admission policies, quota, sidecar start' },
+  EXTERNAL_ADDRESS_MISSING: { kind: 'environment', meaning: 'the external vantage has no address outside the cluster to call', fix: 'pass --external-url, or make the Service a LoadBalancer or NodePort' },
+  LOADBALANCER_NO_ADDRESS: { kind: 'environment', meaning: 'a LoadBalancer Service got no address in time', fix: "check the Service's events for the cloud load balancer, or pass --external-url" },
+  GATEWAY_SERVICE_MISSING: { kind: 'environment', meaning: 'the gateway vantage found no ingress gateway Service', fix: 'enable an ingress gateway (AKS: az aks mesh enable-ingress-gateway), or drop the gateway vantage' },
+  SNAPSHOT_NOT_FOUND: { kind: 'usage', meaning: '`bench restore` was given a folder without a usable snapshot.json', fix: 'name the results/<run-id> folder of a --target kubernetes run' },
+  RESTORE_INCOMPLETE: { kind: 'environment', meaning: 'some objects of a snapshot could not be put back', fix: 'fix the cause named and run bench restore <run-dir> again; the snapshot lists what is left' },
   TARGET_UNSUPPORTED: { kind: 'usage', meaning: '--target names a target this version does not have', fix: 'use --target local or kubernetes' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -64,7 +64,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   let failure: unknown;
   try {
     undo.push(`restore the ${target.kind} target`, () => target.restore());
-    await target.prepare(plan);
+    await target.prepare(plan, { runDir: folder.dir, signal });
     record.target = await target.describe();
     for (const [index, step] of options.steps.entries()) {
       if (signal.aborted) break;
@@ -148,10 +148,11 @@ async function runStage(context: { options: BenchOptions; folder: RunFolder; ste
 
   const applyStarted = Date.now();
   const application = await target.applyStage({ stage: stage.name, config: stage.config, behaviour: stage.behaviour });
-  await target.waitForPropagation(application, options.propagationTimeoutMs ?? 30_000);
+  const propagation = await target.waitForPropagation(application, options.propagationTimeoutMs ?? 30_000);
   stageRecord.configVersion = application.version;
   stageRecord.propagationMs = Date.now() - applyStarted;
-  progress.info(`    config version ${application.version} on every proxy after ${stageRecord.propagationMs} ms`);
+  if (propagation) stageRecord.propagation = propagation;
+  progress.info(`    config version ${application.version} on every proxy after ${stageRecord.propagationMs} ms${propagation ? ` (${propagation.method}: ${propagation.detail})` : ''}`);
   // What the target cannot reproduce depends on the applied config: the run keeps the union.
   const limitations = new Set([...(folder.record.limitations ?? []), ...(await target.limitations())]);
   folder.record.limitations = [...limitations];

@@ -39,6 +39,8 @@ export interface StageRecord {
   /** Config version the proxies reached before load started. */
   configVersion?: number;
   propagationMs?: number;
+  /** How the target knew the proxies had the stage (cluster: config dump or settle time). */
+  propagation?: { method: string; detail: string };
   /** Config linter findings for this stage. */
   lint?: LintFinding[];
 }

@@ -25,16 +25,31 @@ export interface StageApplication {
   version: number;
 }
 
+/** What the run gives a target to prepare with. */
+export interface PrepareContext {
+  /** The run folder (results/<run-id>): a cluster target keeps its snapshot there. */
+  runDir: string;
+  /** Aborted on Ctrl-C: long waits (rollouts, load balancer addresses) stop early. */
+  signal?: AbortSignal;
+}
+
+/** How a target knew the proxies had a stage, for progress output and run.json. */
+export interface PropagationInfo {
+  /** `config-dump` (observed in the proxies), `settle` (a fixed wait), `local` (the embedded mesh's config version). */
+  method: string;
+  detail: string;
+}
+
 export interface Target {
   readonly kind: 'local' | 'kubernetes';
   /** Human-readable description for run.json (cluster/Istio version, mesh profile). */
   describe(): Promise<Record<string, string>>;
   /** Deploy the plan's workloads and remember what to undo. */
-  prepare(plan: Plan): Promise<void>;
+  prepare(plan: Plan, context?: PrepareContext): Promise<void>;
   /** Replace the Istio configuration with exactly `config`; registers the undo first. */
   applyStage(options: { stage: string; config: IstioConfig; behaviour?: Record<string, Partial<AppBehaviour>> }): Promise<StageApplication>;
   /** Resolves once every proxy serves `application.version`; throws a UserError on timeout. */
-  waitForPropagation(application: StageApplication, timeoutMs: number): Promise<void>;
+  waitForPropagation(application: StageApplication, timeoutMs: number): Promise<PropagationInfo | void>;
   endpoint(vantage: VantageName, url: string): VantageEndpoint;
   /**
    * Where the load for `vantage` starts. A target that can run it from the harness's
@@ -50,6 +65,8 @@ export interface Target {
   drainAccessLog?(): Promise<AccessLogEntry[]>;
   /** What this target cannot reproduce for the applied config (shown in reports). */
   limitations(): Promise<string[]>;
+  /** What `restore` still has to put back, one line each (printed on a second Ctrl-C). */
+  pendingRestore?(): string[];
   /** Put back everything changed (also on failure and Ctrl-C). Idempotent. */
   restore(): Promise<void>;
 }

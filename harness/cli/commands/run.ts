@@ -29,7 +29,7 @@ import { ensureWritableResultsDir } from '../../run/results-dir.ts';
 import { printReport, reportExitCode } from '../print-report.ts';
 import { parseEngineChoice, selectRunner } from '../../runners/registry.ts';
 import { bundleScenario } from '../../runners/bundle-scenario.ts';
-import { LocalTarget } from '../../targets/local/local-target.ts';
+import { createTarget, parseTargetChoice, pendingRestoreText, planForTarget, propagationTimeoutFor, TARGET_OPTIONS } from '../target-choice.ts';
 import { projectRoot } from '../../util/project-root.ts';
 import { collectVersions } from '../../run/versions.ts';
 
@@ -52,14 +52,13 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
       results: { type: 'string', default: join(projectRoot, 'results') },
       baseline: { type: 'string' },
       'baseline-optional': { type: 'boolean', default: false },
+      ...TARGET_OPTIONS,
     },
     USAGE,
   );
   const planName = choosePlan(values.plan as string | undefined, positionals);
   const engine = parseEngineChoice(values.engine as string);
-  if (values.target !== 'local') {
-    throw new UserError({ code: 'TARGET_UNSUPPORTED', message: `target "${values.target}" is not available in this version`, fix: 'use --target local (the embedded mesh)' });
-  }
+  const targetChoice = parseTargetChoice(values);
   const profile = values.profile as MeshProfile | undefined;
   if (profile && !MESH_PROFILES.includes(profile)) {
     throw new UserError({ code: 'USAGE', message: `unknown mesh profile "${profile}"`, fix: `use one of: ${MESH_PROFILES.join(', ')}` });
@@ -71,7 +70,7 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
   const baseline = await loadBaseline(values.baseline as string | undefined, Boolean(values['baseline-optional']), progress);
   const resultsDir = await ensureWritableResultsDir(values.results as string);
 
-  const plan = await loadPlan(resolvePlanPath(planName, process.cwd()));
+  const plan = planForTarget(await loadPlan(resolvePlanPath(planName, process.cwd())), targetChoice);
   plan.scenario = withLoadOverride(plan.scenario, { rate, duration });
   const steps = planSteps(plan, { stages: parseListOption(values.stage as string[] | undefined), vantages: parseListOption(values.vantage as string[] | undefined) as VantageName[] | undefined });
   const lint = lintPlan(plan);
@@ -82,18 +81,20 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      progress.warn(`${signal} again: still restoring the target; results so far are on disk`);
+      progress.warn(`${signal} again: still restoring the target; results so far are on disk${pendingRestoreText(target)}`);
       return;
     }
     progress.warn(`${signal}: stopping the current load, keeping finished results, restoring the target…`);
     controller.abort();
   };
+  const target = createTarget(targetChoice, { seed, profile, vantages: [...new Set(steps.flatMap((s) => s.vantages))], progress });
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const { folder, status, error } = await runBench({
       plan,
       steps,
-      target: new LocalTarget({ seed, profile }),
+      target,
+      propagationTimeoutMs: propagationTimeoutFor(targetChoice),
       runner,
       bundlePath,
       resultsDir,

@@ -8,6 +8,8 @@ export {
   CONFIGMAP_LIMIT_BYTES,
   K6_IMAGE,
   k6JobCommand,
+  PROXY_STATS_BEGIN,
+  PROXY_STATS_END,
   SUMMARY_BEGIN,
   SUMMARY_END,
   type BundleConfigMapOptions,

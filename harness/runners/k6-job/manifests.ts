@@ -14,9 +14,13 @@ export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 export const SUMMARY_BEGIN = '=====K6-SUMMARY-BEGIN=====';
 export const SUMMARY_END = '=====K6-SUMMARY-END=====';
 export const EXIT_CODE_PREFIX = 'K6-EXIT-CODE=';
+export const PROXY_STATS_BEGIN = '=====PROXY-STATS-BEGIN=====';
+export const PROXY_STATS_END = '=====PROXY-STATS-END=====';
 const SCRIPT_DIR = '/scripts';
 const SUMMARY_FILE = '/tmp/k6-summary.json';
 const QUIT_URL = 'http://localhost:15020/quitquitquit';
+// The client sidecar's counters, read before it quits: the pod is gone when the bench could ask.
+const STATS_URL = 'http://localhost:15020/stats/prometheus';
 
 export interface BundleConfigMapOptions {
   name: string;
@@ -79,6 +83,9 @@ export function k6JobCommand(options: Pick<K6JobOptions, 'env' | 'tags' | 'fileN
     `echo '${SUMMARY_END}'`,
     `echo "${EXIT_CODE_PREFIX}$code"`,
   ];
+  if (options.inMesh) {
+    lines.push(`echo '${PROXY_STATS_BEGIN}'`, `wget -q -O - ${STATS_URL} 2>/dev/null | grep -E '^envoy_(cluster_|.*fault_)' || true`, `echo '${PROXY_STATS_END}'`);
+  }
   if (options.inMesh && !options.nativeSidecar) {
     // A classic sidecar never exits by itself; without this the Job never completes.
     lines.push(`wget -q -O /dev/null --post-data='' ${QUIT_URL} || true`);

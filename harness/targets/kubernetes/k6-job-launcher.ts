@@ -1,0 +1,147 @@
+/**
+ * The in-mesh launcher on a cluster: real k6 in a Job in the plan's namespace, so its
+ * traffic leaves through an injected sidecar exactly as a workload's would. The bundle goes
+ * in a ConfigMap, the pinned grafana/k6 image runs it, the summary and the sidecar's
+ * counters come back through the pod log, and the Job and ConfigMap are deleted after
+ * (the snapshot lists them first, so `bench restore` removes them after a crash).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { UserError } from '../../errors/user-error.ts';
+import { outcomeForExitCode } from '../../model/k6-outcome.ts';
+import { buildBundleConfigMap, buildK6Job, K6_IMAGE, parsePodLog } from '../../runners/k6-job/k6-job.ts';
+import type { RunRequest, RunResult, Runner } from '../../runners/runner.ts';
+import { parseDuration } from '../../util/duration.ts';
+import { apiFailure, isNotFound } from './api-errors.ts';
+import type { KubeObject } from './object-ref.ts';
+import { podProblems, sleep } from './pods.ts';
+
+export interface K6JobLauncherOptions {
+  kc: KubeConfig;
+  namespace: string;
+  nativeSidecar: boolean;
+  image?: string;
+  /** Records an object the launcher is about to create (snapshot, before the change). */
+  beforeCreate(object: KubeObject): Promise<void>;
+  /** Called once the object is gone. */
+  afterDelete(object: KubeObject): Promise<void>;
+  /** The Job pod's sidecar counters (Prometheus text), when the log had them. */
+  onClientStats(text: string | undefined): void;
+  /** Time allowed on top of the scenario's duration for image pull, sidecar start and summary. */
+  slackMs?: number;
+}
+
+const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+
+export function createK6JobLauncher(options: K6JobLauncherOptions): Runner {
+  const image = options.image ?? K6_IMAGE;
+  return {
+    name: 'k6-job',
+    async version() {
+      return image.split(':').at(-1) ?? image;
+    },
+    run: (request) => runJob(options, image, request),
+  };
+}
+
+async function runJob(options: K6JobLauncherOptions, image: string, request: RunRequest): Promise<RunResult> {
+  const { kc, namespace } = options;
+  const suffix = randomBytes(4).toString('hex');
+  const name = `rb-k6-${suffix}`;
+  const fileName = basename(request.bundlePath);
+  const bundle = await readFile(request.bundlePath, 'utf8');
+  const durationMs = parseDuration(request.env.DURATION ?? '60s');
+  const slackMs = options.slackMs ?? 180_000;
+  const labels = { 'resilience-bench/cell': suffix };
+  const configMap = buildBundleConfigMap({ name, namespace, fileName, bundle, labels }) as KubeObject;
+  const job = buildK6Job({
+    name,
+    namespace,
+    configMapName: name,
+    fileName,
+    env: request.env,
+    tags: request.tags,
+    inMesh: true,
+    nativeSidecar: options.nativeSidecar,
+    image,
+    labels,
+    activeDeadlineSeconds: Math.ceil((durationMs + slackMs) / 1000),
+  }) as KubeObject;
+  const core = kc.makeApiClient(CoreV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const engine = { name: 'k6-job' as const, version: image.split(':').at(-1) ?? image };
+
+  await options.beforeCreate(configMap);
+  await core.createNamespacedConfigMap({ namespace, body: configMap as never });
+  try {
+    await options.beforeCreate(job);
+    await batch.createNamespacedJob({ namespace, body: job as V1Job });
+    const finished = await waitForJob({ batch, core, namespace, name, deadline: Date.now() + durationMs + slackMs, signal: request.signal });
+    if (finished === 'interrupted') return { outcome: 'interrupted', exitCode: 105, engine, detail: 'Ctrl-C: the k6 Job was deleted' };
+    const log = await readJobLog(core, namespace, name);
+    const parsed = parsePodLog(log.text);
+    options.onClientStats(parsed.proxyStats);
+    if (!parsed.summary) {
+      throw new UserError({
+        code: 'K6_JOB_FAILED',
+        message: `the k6 Job ${namespace}/${name} ${finished === 'failed' ? 'failed' : 'finished'} without a summary in its log${log.problems.length ? ` (${log.problems.join('; ')})` : ''}: ${tail(log.text)}`,
+        fix: `check that the nodes can pull ${image} and that the sidecar let k6 reach the network (kubectl logs job/${name} -c k6 while it runs)`,
+        vantage: request.tags.vantage,
+      });
+    }
+    const exitCode = parsed.exitCode ?? (finished === 'failed' ? 1 : 0);
+    const outcome = outcomeForExitCode(exitCode);
+    return { outcome, exitCode, summary: parsed.summary, engine, ...(outcome === 'ok' ? {} : { detail: tail(log.text) }) };
+  } finally {
+    await deleteQuietly(() => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' }));
+    await options.afterDelete(job);
+    await deleteQuietly(() => core.deleteNamespacedConfigMap({ name, namespace }));
+    await options.afterDelete(configMap);
+  }
+}
+
+async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespace: string; name: string; deadline: number; signal?: AbortSignal }): Promise<'complete' | 'failed' | 'interrupted'> {
+  const { batch, core, namespace, name } = context;
+  for (;;) {
+    if (context.signal?.aborted) return 'interrupted';
+    const job = await batch.readNamespacedJob({ name, namespace });
+    const conditions = job.status?.conditions ?? [];
+    if (conditions.some((c) => c.type === 'Complete' && c.status === 'True') || (job.status?.succeeded ?? 0) > 0) return 'complete';
+    if (conditions.some((c) => c.type === 'Failed' && c.status === 'True') || (job.status?.failed ?? 0) > 0) return 'failed';
+    if (Date.now() >= context.deadline) {
+      const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
+      const problems = pods.items.flatMap((p) => podProblems(p));
+      throw new UserError({
+        code: 'K6_JOB_FAILED',
+        message: `the k6 Job ${namespace}/${name} did not finish in time${problems.length ? `: ${problems.join('; ')}` : pods.items.length === 0 ? ': no pod was created' : ''}`,
+        fix: 'check the Job pod (kubectl describe pod -l batch.kubernetes.io/job-name=' + name + '): image pull, admission policies and quota are the usual causes',
+      });
+    }
+    await sleep(2000, context.signal);
+  }
+}
+
+async function readJobLog(core: CoreV1Api, namespace: string, name: string): Promise<{ text: string; problems: string[] }> {
+  const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
+  const pod = pods.items.at(-1);
+  if (!pod?.metadata?.name) return { text: '', problems: ['no pod was created'] };
+  try {
+    return { text: await core.readNamespacedPodLog({ name: pod.metadata.name, namespace, container: 'k6' }), problems: podProblems(pod) };
+  } catch (error) {
+    return { text: '', problems: [...podProblems(pod), `log unreadable: ${apiFailure(error).message}`] };
+  }
+}
+
+async function deleteQuietly(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+function tail(text: string, lines = 5): string {
+  return text.trimEnd().split('\n').slice(-lines).join(' | ').slice(0, 600);
+}
