@@ -154,7 +154,7 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
     stats.inc(`${prefix}upstream_rq_timeout`);
     return { local: { status: 504, body: UPSTREAM_TIMEOUT_BODY }, flags: ['UT'], attempts, endpoint };
   };
-  // Envoy holds a retry slot (`maxRetries`) from one retry decision to the next.
+  // Envoy holds a retry slot (`maxRetries`) from one retry decision to the next (mesh-semantics §1).
   let holdsRetrySlot = false;
   const releaseRetrySlot = () => {
     if (holdsRetrySlot) cluster.breakers.retries--;
@@ -233,8 +233,8 @@ export async function forward(options: ForwardOptions): Promise<ForwardResult> {
       holdsRetrySlot = true;
       stats.inc(`${prefix}upstream_rq_retry`);
       if (response) {
-        // Envoy retries a response that has a body by resetting its stream (router
-        // onUpstreamHeaders), and a reset stream closes its HTTP/1.1 connection: the retry
+        // Envoy retries a response that has a body by resetting its stream (mesh-semantics §1;
+        // router onUpstreamHeaders), and a reset stream closes its HTTP/1.1 connection: the retry
         // goes out on another connection, a new (TLS-resumed) one when none is idle.
         if (hasBody(response, request.method)) {
           handle.abort();
