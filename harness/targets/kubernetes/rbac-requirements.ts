@@ -86,9 +86,9 @@ export function accessRequirements(options: RequirementOptions): AccessRequireme
   }
   for (const namespace of namespaces) {
     add(['get', 'list'], { group: '', resource: 'pods', namespace, why: 'wait for rollouts with sidecars and find the pods to read' });
-    add(['get'], { group: 'apps', resource: 'replicasets', namespace, why: 'tell the current rollout from the previous one' });
     add(['get'], { group: '', resource: 'pods', subresource: 'proxy', namespace, why: "read the sidecars' counters on port 15020", fallback: 'proxy counters are reported as not measured' });
-    add(['create'], { group: '', resource: 'pods', subresource: 'exec', namespace, why: "read a sidecar's route configuration (config dump) to see a stage arrive", fallback: 'a fixed settle time after each stage' });
+    // Exec over WebSocket is authorized as get, and since Kubernetes 1.31 also as create.
+    add(['get', 'create'], { group: '', resource: 'pods', subresource: 'exec', namespace, why: "read a sidecar's route configuration (config dump) to see a stage arrive", fallback: 'a fixed settle time after each stage' });
   }
   if (options.vantages.includes('in-mesh')) {
     const namespace = plan.namespace;
