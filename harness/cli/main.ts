@@ -6,6 +6,7 @@
 import { type CliContext, extractGlobalFlags } from './cli-context.ts';
 import { COMMANDS, commandHelp, findCommand, generalHelp } from './command-registry.ts';
 import { exitCodeOf } from './error-exit-code.ts';
+import { watchLaunchers } from './launcher-watch.ts';
 import { EXIT } from './exit-codes.ts';
 import { harnessVersion } from '../run/versions.ts';
 import { formatUserError, isUserError, UserError, type UserErrors } from '../errors/user-error.ts';
@@ -59,6 +60,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+
+// The launcher above the bench died (npm and `sh -c` do not pass SIGTERM on): stop as if
+// signalled, so the run restores the target and no process is left behind.
+watchLaunchers(() => process.kill(process.pid, 'SIGTERM'));
 
 const argv = process.argv.slice(2);
 main(argv).then(
