@@ -23,6 +23,7 @@ import { normalizeOptions, type ScenarioConfig, type TestOptions } from './optio
 import type { BuiltinMetrics, RunState, StopReason } from './run-state.ts';
 import { buildSummary } from './summary.ts';
 import { writeDefaultSummary, writeSummaryOutputs } from './summary-output.ts';
+import { textSummary } from './text-summary.ts';
 import { type ScenarioState, Vu } from './vu.ts';
 import type { RunOutcomeKind } from '../../model/k6-outcome.ts';
 
@@ -176,7 +177,6 @@ class Execution {
     }
 
     const durationMs = performance.now() - state.startedAt;
-    state.registry.add(state.builtin.vus, 0, state.runTags);
     state.registry.closed = true;
     for (const vu of this.vus) vu.close();
     const failed = evaluateThresholds(this.thresholds, durationMs / 1000);
@@ -187,6 +187,7 @@ class Execution {
       trendStats: this.options.summaryTrendStats,
       summaryTimeUnit: this.options.summaryTimeUnit,
       testRunDurationMs: durationMs,
+      setupData: this.setupData,
     });
     const summaryError = await this.handleSummary(summary);
     this.initVu.close();
@@ -256,27 +257,43 @@ class Execution {
     }
     vu.setupData = this.setupData === undefined ? undefined : structuredClone(this.setupData);
     this.state.vusInitialized++;
-    this.state.registry.add(this.state.builtin.vus_max, this.state.vusInitialized, this.state.runTags);
     return vu;
   }
 
+  /**
+   * setup() and teardown() run as k6 runs them: in a group of their name (so their checks
+   * are `::setup::…` and `::teardown::…`), emitting iteration_duration and data_sent /
+   * data_received like an iteration, but no `iterations` sample.
+   */
   private async runHook(name: 'setup' | 'teardown', timeoutMs: number): Promise<{ value?: unknown; error?: string; timedOut?: boolean }> {
     const hook = this.initVu.exports[name];
     if (typeof hook !== 'function') return {};
+    const { state, initVu } = this;
+    const group = state.rootGroup.group(name);
+    initVu.group = group;
+    initVu.bytesSent = 0;
+    initVu.bytesReceived = 0;
+    const start = performance.now();
     const idle = new AbortController();
+    let settled: { value?: unknown; error?: string; timedOut?: boolean };
     try {
       const outcome = hook.call(undefined, name === 'teardown' ? this.setupData : undefined);
-      if (!isThenable(outcome)) return { value: outcome };
-      const settled = await Promise.race([
-        Promise.resolve(outcome).then((value) => ({ value })),
-        waitOrStop(timeoutMs, idle.signal).then(() => ({ timedOut: true })),
-      ]);
-      return settled;
+      settled = isThenable(outcome)
+        ? await Promise.race([Promise.resolve(outcome).then((value) => ({ value })), waitOrStop(timeoutMs, idle.signal).then(() => ({ timedOut: true }))])
+        : { value: outcome };
     } catch (error) {
-      return { error: describeError(error) };
+      settled = { error: describeError(error) };
     } finally {
       idle.abort();
+      initVu.group = state.rootGroup;
     }
+    if (!settled.error && !settled.timedOut) {
+      const tags = { ...initVu.iterationTags, group: group.path };
+      state.registry.add(state.builtin.data_sent, initVu.bytesSent, tags);
+      state.registry.add(state.builtin.data_received, initVu.bytesReceived, tags);
+      state.registry.add(state.builtin.iteration_duration, performance.now() - start, tags);
+    }
+    return settled;
   }
 
   /** Returns an error description when handleSummary failed (the data then goes to summaryPath). */
@@ -284,7 +301,8 @@ class Execution {
     const hook = this.initVu.exports.handleSummary;
     try {
       if (typeof hook !== 'function') {
-        await writeDefaultSummary(this.request.summaryPath, summary);
+        // As k6: the text summary on stdout, and no file.
+        process.stdout.write(textSummary(summary));
         return undefined;
       }
       let outputs = hook.call(undefined, summary);
@@ -301,8 +319,11 @@ class Execution {
 
   private startTickers(): { stop(): void } {
     const { state, request } = this;
+    // k6 samples vus and vus_max once a second, and only then: a run shorter than a
+    // second reports neither.
     const progress = setInterval(() => {
       state.registry.add(state.builtin.vus, state.vusActive, state.runTags);
+      state.registry.add(state.builtin.vus_max, state.vusInitialized, state.runTags);
       request.onProgress?.({
         elapsedMs: performance.now() - state.startedAt,
         requests: (state.builtin.http_reqs.sink as { count: number }).count,

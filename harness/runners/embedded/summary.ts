@@ -15,6 +15,8 @@ export interface SummaryInput {
   trendStats: string[];
   summaryTimeUnit: string;
   testRunDurationMs: number;
+  /** What setup() returned, after its JSON round trip; undefined leaves `setup_data` out, as in k6. */
+  setupData?: unknown;
 }
 
 export function buildSummary(input: SummaryInput): K6SummaryData {
@@ -40,6 +42,7 @@ export function buildSummary(input: SummaryInput): K6SummaryData {
       testRunDurationMs: input.testRunDurationMs,
     },
     metrics,
+    ...(input.setupData === undefined ? {} : { setup_data: input.setupData }),
   };
 }
 

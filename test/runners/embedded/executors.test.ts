@@ -20,7 +20,9 @@ ${extra}`);
     const result = await runScript(script({ scenarios: { s: { executor: 'shared-iterations', vus: 3, iterations: 10 } } }));
     expect(result.outcome).to.equal('ok');
     expect(values(result, 'iterations').count).to.equal(10);
-    expect(values(result, 'vus_max').value).to.equal(3);
+    // k6 samples vus and vus_max once a second: a run this short reports neither.
+    expect(result.summary?.metrics.vus_max).to.equal(undefined);
+    expect(result.summary?.metrics.vus).to.equal(undefined);
   });
 
   it('per-vu-iterations runs the count on every VU', async () => {
@@ -61,7 +63,7 @@ export default function () { seen.add(1, { vu: String(__VU), iter: String(__ITER
 import exec from 'k6/execution';
 import { Gauge } from 'k6/metrics';
 const active = new Gauge('active');
-export const options = { stages: [{ duration: '600ms', target: 4 }, { duration: '400ms', target: 0 }] };
+export const options = { stages: [{ duration: '700ms', target: 4 }, { duration: '500ms', target: 0 }] };
 export default async function () { active.add(exec.instance.vusActive); await sleep(0.05); }`);
     const result = await runScript(path);
     expect(result.outcome, result.detail).to.equal('ok');
@@ -70,13 +72,14 @@ export default async function () { active.add(exec.instance.vusActive); await sl
     expect(values(result, 'iterations').count).to.be.greaterThan(10);
   });
 
-  it('constant-arrival-rate starts rate x duration iterations', async () => {
+  it('constant-arrival-rate starts rate x duration + 1 iterations, as k6 does', async () => {
     const result = await runScript(
       script({ scenarios: { a: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '1s', preAllocatedVUs: 5 } } }),
     );
     expect(result.outcome).to.equal('ok');
-    // Due times are counted, not timed, so late timers start a burst but never skip one.
-    expect(values(result, 'iterations').count).to.be.within(48, 50);
+    // Due times are counted, not timed, so late timers start a burst but never skip one;
+    // k6 also starts the one due at the end (test/fixtures/k6-0.49/more: 20/s for 2 s ran 41).
+    expect(values(result, 'iterations').count).to.equal(51);
     expect(result.summary?.metrics.dropped_iterations).to.equal(undefined);
   });
 
@@ -100,7 +103,7 @@ export default async function () { active.add(exec.instance.vusActive); await sl
     const done = values(result, 'iterations').count;
     const dropped = values(result, 'dropped_iterations').count;
     expect(dropped).to.be.greaterThan(5);
-    expect(done + dropped).to.be.within(19, 20);
+    expect(done + dropped).to.be.within(20, 21);
     expect(values(result, 'vus_max').value).to.equal(2);
   });
 

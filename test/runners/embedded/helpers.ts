@@ -114,3 +114,18 @@ export function useScriptFixture(): ScriptFixture {
     },
   };
 }
+
+/** Runs `run` with process.stdout captured (the embedded runtime prints k6's text summary there). */
+export async function captureStdout<T>(run: () => Promise<T>): Promise<{ result: T; stdout: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await run(), stdout: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * The open-model executors: constant-arrival-rate and ramping-arrival-rate. Iteration k
- * (0-based) is due when the cumulative arrivals reach k, so the first starts at once and
+ * (0-based) is due when the cumulative arrivals reach k, so the first starts at once (and,
+ * for constant-arrival-rate as in k6, one more at the very end: rate × duration + 1) and
  * the count stays exact however late the timer fires (late ones start in a burst, as k6
  * catches up). An iteration starts only on a free VU; with all VUs busy, another is
  * initialized up to maxVUs (cheap here, unlike k6 where that takes long enough to drop
@@ -64,10 +65,14 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
   // A tolerance keeps float error from skipping an iteration that is due exactly now.
   const due = (t: number) => Math.floor(schedule.arrivals(t) + 1e-9) + 1;
 
+  // k6's constant-arrival-rate also starts the iteration due at the very end of the
+  // duration (20/s for 2 s starts 41), so its last arrival is included here.
+  const last = ctx.config.executor === 'constant-arrival-rate' ? due(schedule.durationMs) : Number.POSITIVE_INFINITY;
+
   while (!ctx.stopSignal.aborted) {
     const now = elapsedSince(ctx.state.startedAt);
-    if (now >= schedule.durationMs) break;
-    const target = due(now);
+    if (now >= schedule.durationMs && (last === Number.POSITIVE_INFINITY || started >= last)) break;
+    const target = Math.min(due(Math.min(now, schedule.durationMs)), last);
     while (started < target) {
       started++;
       let vu = free.pop();
@@ -88,6 +93,7 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
       });
       running.add(iteration);
     }
+    if (started >= last) break;
     const next = timeOfArrival(schedule, started, now, schedule.durationMs);
     await waitOrStop(Math.max(0, next - elapsedSince(ctx.state.startedAt)), ctx.stopSignal);
   }
