@@ -1,7 +1,7 @@
 /**
  * `--engine k6` through the whole CLI, with a stand-in k6 binary (no k6 on these machines):
  * the harness finds it through K6_BIN, checks its version, hands the scenario its
- * settings with -e and --tag, and reads back the summary k6's handleSummary writes.
+ * settings in its environment and --tag, and reads back the summary k6's handleSummary writes.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +32,10 @@ describe('bench --engine k6 (stand-in binary)', function () {
       const last = standIn.lastRun(); // the external cell ran last
       expect(last.args[0]).to.equal('run');
       expect(last.args).to.include('--tag').and.to.include('stage=strict');
-      const env = last.args.filter((_, i) => last.args[i - 1] === '-e');
-      expect(env.find((e) => e.startsWith('ENDPOINT_URL='))).to.match(/^ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+\/unstable-endpoint$/);
-      expect(env.find((e) => e.startsWith('SUMMARY_PATH='))).to.contain(runId);
+      // The scenario's settings reach k6 in its environment, not on its command line.
+      expect(last.env.ENDPOINT_URL).to.match(/^http:\/\/127\.0\.0\.1:\d+\/unstable-endpoint$/);
+      expect(last.env.SUMMARY_PATH).to.contain(runId);
+      expect(last.args).to.not.include('-e');
       expect(last.httpProxy, 'external traffic does not go through the client sidecar').to.equal(undefined);
       // k6 prints `running (05.0s), …` (no minutes) for a run under a minute: the harness shows it live.
       expect(run.stderr).to.match(/(in-mesh|external): 35\/\d+ requests, 0 failed, 7 VUs, 5s/);

@@ -4,7 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
+import { probeVersionOutput } from './probe-version.ts';
 import { UserError } from '../../errors/user-error.ts';
 import { compareVersions, MIN_K6_VERSION, parseK6Version } from './version.ts';
 
@@ -44,15 +44,21 @@ async function locate(env: NodeJS.ProcessEnv): Promise<string | undefined> {
  * The k6 binary and its version, or undefined when there is none. A k6 older than 0.49,
  * or a K6_BIN that is not k6, is a UserError: the user meant that binary to be used.
  */
-export async function findK6(env: NodeJS.ProcessEnv = process.env): Promise<FoundK6 | undefined> {
+export async function findK6(env: NodeJS.ProcessEnv = process.env, options: { versionTimeoutMs?: number } = {}): Promise<FoundK6 | undefined> {
   const binary = await locate(env);
   if (!binary) return undefined;
-  const probe = await execa(binary, ['version'], { reject: false, timeout: 10_000, env, extendEnv: false, stdin: 'ignore' });
-  const version = parseK6Version(`${probe.stdout}\n${probe.stderr}`);
+  let output: string;
+  try {
+    output = await probeVersionOutput(binary, env, options.versionTimeoutMs);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError({ code: 'K6_NOT_FOUND', message: `${binary} cannot be run: ${(error as Error).message}`, fix: INSTALL_FIX });
+  }
+  const version = parseK6Version(output);
   if (!version) {
     throw new UserError({
       code: 'K6_NOT_FOUND',
-      message: `${binary} does not look like k6: \`${binary} version\` printed ${JSON.stringify(String(probe.stdout).slice(0, 200))}`,
+      message: `${binary} does not look like k6: \`${binary} version\` printed ${JSON.stringify(output.slice(0, 200))}`,
       fix: INSTALL_FIX,
     });
   }

@@ -15,11 +15,29 @@ import { parseProgressLine } from './progress.ts';
 import { k6RunArgs, k6RunEnv } from './run-args.ts';
 import type { RunRequest, RunResult, Runner } from '../runner.ts';
 import { outcomeForExitCode } from '../../model/k6-outcome.ts';
+import { tryParseDuration } from '../../util/duration.ts';
 
 
 const STDERR_TAIL_LINES = 20;
 /** After SIGINT, how long k6 gets to finish its graceful stop and handleSummary. */
 const FORCE_KILL_AFTER_MS = 45_000;
+/** k6's default gracefulStop for the arrival-rate executors the scenarios use. */
+const K6_GRACEFUL_STOP_MS = 30_000;
+/** Beyond duration + graceful stop + request timeout: k6's start-up, setup, teardown and handleSummary. */
+const WATCHDOG_MARGIN_MS = 60_000;
+/** Once k6 has exited, how long its output may stay open (held by something it started). */
+const STREAM_DRAIN_MS = 2_000;
+
+/**
+ * When a cell must be over: its duration, k6's graceful stop, the longest request, and a
+ * margin. A k6 that is still running then hangs, and is stopped like on Ctrl-C.
+ */
+export function watchdogMs(env: Record<string, string>, marginMs = WATCHDOG_MARGIN_MS): number | undefined {
+  const duration = env.DURATION === undefined ? undefined : tryParseDuration(env.DURATION);
+  if (duration === undefined) return undefined;
+  const requestTimeout = (env.REQUEST_TIMEOUT === undefined ? undefined : tryParseDuration(env.REQUEST_TIMEOUT)) ?? 60_000;
+  return duration + K6_GRACEFUL_STOP_MS + requestTimeout + marginMs;
+}
 
 export interface K6RunnerOptions {
   binary: string;
@@ -28,6 +46,8 @@ export interface K6RunnerOptions {
   forceKillAfterMs?: number;
   /** Environment k6 starts from (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Margin of the watchdog beyond duration + graceful stop + request timeout (default 60 s). */
+  watchdogMarginMs?: number;
 }
 
 export function createK6Runner(options: K6RunnerOptions): Runner {
@@ -88,11 +108,33 @@ async function runK6(options: K6RunnerOptions, request: RunRequest): Promise<Run
   };
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
+  let watchdogFired = false;
+  const deadline = watchdogMs(request.env, options.watchdogMarginMs);
+  const watchdog =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => {
+          watchdogFired = true;
+          onAbort();
+        }, deadline);
 
   const result = await subprocess;
-  await streams;
+  if (watchdog) clearTimeout(watchdog);
+  // Something k6 started may hold its output open: do not wait for it forever.
+  await Promise.race([streams, new Promise((done) => setTimeout(done, STREAM_DRAIN_MS).unref())]);
   request.signal?.removeEventListener('abort', onAbort);
   if (forceKill) clearTimeout(forceKill);
+  if (watchdogFired) {
+    const summary = await readSummary(summaryPath);
+    const tail = detailFor(result.signal, stderrTail);
+    return {
+      outcome: 'engine-error',
+      exitCode: result.exitCode ?? 1,
+      engine,
+      ...(summary ? { summary } : {}),
+      detail: [`k6 was still running ${Math.round((deadline ?? 0) / 1000)} s after it started (duration + graceful stop + request timeout + margin) and was stopped`, tail].filter(Boolean).join('\n'),
+    };
+  }
   if (result.failed && result.exitCode === undefined && !aborted && result.signal === undefined) {
     return { outcome: 'engine-error', exitCode: 1, engine, detail: `could not run ${options.binary}: ${result.message}` };
   }

@@ -6,7 +6,7 @@ import { UserError } from '../../../harness/errors/user-error.ts';
 import { parseProgressLine } from '../../../harness/runners/k6-binary/progress.ts';
 import { compareVersions, parseK6Version } from '../../../harness/runners/k6-binary/version.ts';
 import { findK6, requireK6 } from '../../../harness/runners/k6-binary/find-k6.ts';
-import { createK6Runner } from '../../../harness/runners/k6-binary/k6-binary-runner.ts';
+import { createK6Runner, watchdogMs } from '../../../harness/runners/k6-binary/k6-binary-runner.ts';
 import type { RunProgress, RunRequest } from '../../../harness/runners/runner.ts';
 import { selectRunner } from '../../../harness/runners/registry.ts';
 import { createStandIn, type StandIn } from './stand-in.ts';
@@ -94,22 +94,23 @@ describe('k6 binary runner', function () {
     expect(error).to.include({ code: 'K6_NOT_FOUND' });
   });
 
-  it('passes -e, --tag, SUMMARY_PATH and HTTP_PROXY, streams progress and reads the summary', async () => {
+  it('passes the script variables in the environment (never on the command line), --tag, SUMMARY_PATH and HTTP_PROXY, streams progress and reads the summary', async () => {
     const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0' });
     expect(await runner.version()).to.equal('v0.49.0');
     const progress: RunProgress[] = [];
-    const result = await runner.run(request({ httpProxy: 'http://127.0.0.1:15001', onProgress: (p) => progress.push(p) }));
+    const env = { RATE: '50', API_TOKEN: 'secret-token-value' };
+    const result = await runner.run(request({ env, httpProxy: 'http://127.0.0.1:15001', onProgress: (p) => progress.push(p) }));
     expect(result).to.include({ outcome: 'ok', exitCode: 0 });
     expect(result.engine).to.deep.equal({ name: 'k6', version: 'v0.49.0' });
     expect(result.summary?.root_group.id).to.equal('d41d8cd98f00b204e9800998ecf8427e');
     const seen = k6.lastRun();
+    expect(seen.env).to.include({ RATE: '50', API_TOKEN: 'secret-token-value', SUMMARY_PATH: join(k6.dir, 'summary.json') });
+    // `ps` shows every local user the command line: nothing of the plan's values is on it.
+    expect(seen.args.join(' ')).to.not.contain('secret-token-value');
     expect(seen.args).to.deep.equal([
       'run',
       '--no-usage-report',
-      '-e',
-      'RATE=50',
-      '-e',
-      `SUMMARY_PATH=${join(k6.dir, 'summary.json')}`,
+      '--include-system-env-vars',
       '--tag',
       'stage=baseline',
       '--tag',
@@ -138,6 +139,24 @@ describe('k6 binary runner', function () {
     expect(existsSync(join(k6.dir, 'summary.json'))).to.equal(true);
     const broken = await runner.run(request({ env: { EXIT_CODE: '107' } }));
     expect(broken.summary).to.equal(undefined);
+  });
+
+  it('a k6 that hangs past duration + graceful stop + request timeout + margin is stopped by the watchdog', async () => {
+    expect(watchdogMs({ DURATION: '8s', REQUEST_TIMEOUT: '10s' })).to.equal(8_000 + 30_000 + 10_000 + 60_000);
+    // A negative margin brings the deadline of a 1 s cell down to a second, to keep the test short.
+    const runner = createK6Runner({ binary: k6.binary, version: 'v0.49.0', watchdogMarginMs: -30_000, forceKillAfterMs: 500 });
+    const result = await runner.run(request({ env: { HANG_HARD: '1', DURATION: '0.5s', REQUEST_TIMEOUT: '0.5s' } }));
+    expect(result.outcome).to.equal('engine-error');
+    expect(result.detail).to.contain('was stopped');
+  });
+
+  it('a `k6 version` that never answers is an environment error, not a hang', async () => {
+    let thrown: unknown;
+    await findK6({ K6_BIN: k6.binary, PATH: '', STANDIN_VERSION_HANG: '1' }, { versionTimeoutMs: 500 }).catch((error) => {
+      thrown = error;
+    });
+    expect(thrown).to.be.instanceOf(UserError);
+    expect((thrown as UserError).code).to.equal('K6_VERSION_TIMEOUT');
   });
 
   it('on abort sends SIGINT, lets k6 write its summary and reports 105', async () => {
