@@ -10,7 +10,6 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { K6SummaryData } from '../../model/k6-summary.ts';
-import type { FoundK6 } from './find-k6.ts';
 import { parseProgressLine } from './progress.ts';
 import { k6RunArgs, k6RunEnv } from './run-args.ts';
 import type { RunRequest, RunResult, Runner } from '../runner.ts';
