@@ -68,6 +68,36 @@ describe('bench CLI options', function () {
     expect(result.stderr).to.not.match(STACK);
   });
 
+  it('a run folder whose run.json holds `cells: [null]` is a user error for bench report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const record = {
+      schema: 'resilience-bench/run@1',
+      runId: 'x',
+      status: 'completed',
+      startedAt: '2026-01-01T00:00:00Z',
+      plan: { name: 'p', hash: 'h', meshProfile: 'istio-1.24+', url: 'http://a/' },
+      options: { target: 'local', engine: 'embedded' },
+      stages: [],
+      cells: [null],
+    };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(record));
+    const result = await benchProcess(['report', dir]);
+    expect(result.exitCode, result.all).to.equal(2);
+    expect(result.stderr).to.contain('REPORT_RUN_INVALID');
+    expect(result.stderr).to.contain('cells[0] should be an object');
+    expect(result.stderr).to.not.match(STACK);
+  });
+
+  it('--baseline-optional: a nightly job\'s first run goes ahead without a baseline; --vantage runs only that vantage', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const run = await benchProcess(['--stage', 'baseline', '--vantage', 'in-mesh', '--rate', '50', '--duration', '2s', '--results', results, '--baseline', join(results, 'none'), '--baseline-optional', '--json']);
+    expect(run.stderr).to.contain('no baseline at');
+    const report = JSON.parse(run.stdout);
+    expect(report.cells.map((c: { vantage: string }) => c.vantage)).to.deep.equal(['in-mesh']);
+    expect(report.missingCells).to.deep.equal([]);
+    expect(run.exitCode, run.stderr).to.equal(report.passed ? 0 : 1);
+  });
+
   it('a results folder that cannot be written is an environment error (exit 3) before anything starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
     writeFileSync(join(dir, 'file'), '');
