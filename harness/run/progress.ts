@@ -9,6 +9,8 @@ import { sanitizeTerminal } from '../util/terminal-text.ts';
 
 export interface ProgressReporter {
   info(line: string): void;
+  /** Shown with --verbose only. */
+  detail?(line: string): void;
   warn(line: string): void;
   cellProgress(label: string, progress: RunProgress, targetRequests: number): void;
   cellDone(label: string, line: string): void;
@@ -17,6 +19,8 @@ export interface ProgressReporter {
 export interface ProgressOptions {
   /** Only warnings (`--quiet`). */
   quiet?: boolean;
+  /** A plain progress line every second instead of every 5 s, and `detail` lines (`--verbose`). */
+  verbose?: boolean;
   /** Plain lines even on a TTY (tests, `TERM=dumb`). */
   tty?: boolean;
   /** Width of the bar in characters. */
@@ -26,6 +30,7 @@ export interface ProgressOptions {
 export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr, options: ProgressOptions = {}): ProgressReporter {
   const tty = options.tty ?? (Boolean(stream.isTTY) && process.env.TERM !== 'dumb');
   const quiet = options.quiet ?? false;
+  const plainEveryMs = options.verbose ? 1000 : 5000;
   let lastPlainLine = 0;
   let liveLineShown = false;
   const write = (text: string) => stream.write(text);
@@ -43,6 +48,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       clearLive();
       write(`warning: ${sanitizeTerminal(line)}\n`);
     },
+    detail(line) {
+      if (!options.verbose) return;
+      clearLive();
+      write(`${sanitizeTerminal(line)}\n`);
+    },
     cellProgress(label, progress, targetRequests) {
       if (quiet) return;
       const seconds = (progress.elapsedMs / 1000).toFixed(0);
@@ -50,7 +60,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       if (tty) {
         write(`\r\x1b[2K    ${sanitizeTerminal(label)} ${progressBar(progress.requests, targetRequests, options.barWidth ?? 24)} ${counts}`);
         liveLineShown = true;
-      } else if (progress.elapsedMs - lastPlainLine >= 5000) {
+      } else if (progress.elapsedMs - lastPlainLine >= plainEveryMs) {
         lastPlainLine = progress.elapsedMs;
         write(`    ${sanitizeTerminal(label)}: ${counts}\n`);
       }

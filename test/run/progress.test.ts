@@ -55,3 +55,16 @@ describe('progress and plan text on a terminal', () => {
     expect(progressBar(500, 100, 4)).to.equal('[####] 100%');
   });
 });
+
+describe('--verbose progress', () => {
+  it('adds detail lines and a plain progress line every second', () => {
+    const stream = { isTTY: false, text: '', write(chunk: string) {
+      stream.text += chunk;
+      return true;
+    } };
+    const reporter = createProgressReporter(stream as unknown as NodeJS.WriteStream, { verbose: true });
+    reporter.detail?.('versions: node v20');
+    for (const elapsedMs of [1000, 2000]) reporter.cellProgress('cell', { elapsedMs, requests: 1, failed: 0, vus: 1 }, 10);
+    expect(stream.text.split('\n').filter(Boolean)).to.deep.equal(['versions: node v20', '    cell: 1/10 requests, 0 failed, 1 VUs, 1s', '    cell: 1/10 requests, 0 failed, 1 VUs, 2s']);
+  });
+});

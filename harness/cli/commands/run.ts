@@ -66,7 +66,7 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
   const seed = parseSeedOption(values.seed as string | undefined);
   const rate = parseRateOption(values.rate as string | undefined);
   const duration = parseDurationOption(values.duration as string | undefined);
-  const progress = createProgressReporter(process.stderr, { quiet: context.quiet });
+  const progress = createProgressReporter(process.stderr, { quiet: context.quiet, verbose: context.verbose });
   const baseline = await loadBaseline(values.baseline as string | undefined, Boolean(values['baseline-optional']), progress);
   const resultsDir = await ensureWritableResultsDir(values.results as string);
 
@@ -77,6 +77,8 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
   const runner = await selectRunner(engine);
   const bundlePath = await bundleScenario(plan.scenario.script);
   const versions = await collectVersions({ engine: runner });
+  progress.detail?.(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  progress.detail?.(`load: ${plan.scenario.rate}/s for ${plan.scenario.duration} per cell, ${plan.scenario.preAllocatedVUs}–${plan.scenario.maxVUs} VUs; results in ${resultsDir}`);
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
