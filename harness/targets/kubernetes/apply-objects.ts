@@ -6,7 +6,7 @@
  */
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
-import { apiFailure } from './api-errors.ts';
+import { apiFailure, retryThrottled } from './api-errors.ts';
 import { type KubeObject, describeRef, refOf } from './object-ref.ts';
 
 export const FIELD_MANAGER = 'resilience-bench';
@@ -26,7 +26,7 @@ export async function applyObjects(options: ApplyOptions): Promise<void> {
   const conflicts: string[] = [];
   for (const object of options.objects) {
     try {
-      await api.patch(object, undefined, 'All', manager, false, PatchStrategy.ServerSideApply);
+      await retryThrottled(() => api.patch(object, undefined, 'All', manager, false, PatchStrategy.ServerSideApply));
     } catch (error) {
       const failure = apiFailure(error);
       if (failure.status !== 409) throw applyError(object, failure.message, options.stage);
@@ -44,7 +44,7 @@ export async function applyObjects(options: ApplyOptions): Promise<void> {
   for (const object of options.objects) {
     await options.beforeChange?.(object);
     try {
-      await api.patch(object, undefined, undefined, manager, false, PatchStrategy.ServerSideApply);
+      await retryThrottled(() => api.patch(object, undefined, undefined, manager, false, PatchStrategy.ServerSideApply));
     } catch (error) {
       const failure = apiFailure(error);
       if (failure.status === 409) {
@@ -56,7 +56,7 @@ export async function applyObjects(options: ApplyOptions): Promise<void> {
 }
 
 function describeConflict(object: KubeObject, failure: ReturnType<typeof apiFailure>): string {
-  const fields = failure.causes.filter((c) => c.reason === 'FieldManagerConflict').map((c) => c.message ?? c.field ?? '');
+  const fields = failure.causes.filter((c) => c.reason === 'FieldManagerConflict').map((c) => [c.field, c.message].filter(Boolean).join(' '));
   return `${describeRef(refOf(object))}: ${fields.length > 0 ? fields.join(', ') : failure.message}`;
 }
 

@@ -14,7 +14,7 @@ import type { ProxyStats } from '../../model/proxy-observations.ts';
 import type { Runner } from '../../runners/runner.ts';
 import { rebaseUrl, serviceFromUrl } from '../service-url.ts';
 import type { PrepareContext, PropagationInfo, StageApplication, Target, VantageEndpoint } from '../target.ts';
-import { apiFailure, isNotFound } from './api-errors.ts';
+import { apiFailure, isNotFound, retryThrottled } from './api-errors.ts';
 import { FIELD_MANAGER, applyObjects } from './apply-objects.ts';
 import { withBehaviour } from './behaviour-env.ts';
 import { type ClusterConnection, type ConnectOptions, connect, describeConnection } from './connect.ts';
@@ -254,7 +254,7 @@ export class KubernetesTarget implements Target {
   private async readCurrent(ref: ObjectRef): Promise<KubeObject | undefined> {
     const api = KubernetesObjectApi.makeApiClient(this.requireConnection().kc);
     try {
-      return userFields(await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }));
+      return userFields(await retryThrottled(() => api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw new UserError({ code: 'CLUSTER_REQUEST_FAILED', message: `could not read ${describeRef(ref)} for the snapshot: ${apiFailure(error).message}`, fix: 'nothing was changed; check the cluster and run again' });

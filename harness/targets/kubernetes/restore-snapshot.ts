@@ -8,7 +8,7 @@
  * back regardless, and the report says whose change it replaced.
  */
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { apiFailure, isNotFound } from './api-errors.ts';
+import { apiFailure, isNotFound, retryThrottled } from './api-errors.ts';
 import { type KubeObject, describeRef } from './object-ref.ts';
 import type { Snapshot, SnapshotEntry } from './snapshot.ts';
 
@@ -39,7 +39,7 @@ export async function restoreSnapshot(kc: KubeConfig, snapshot: Snapshot, option
     const attempts = entry.ref.kind === 'PeerAuthentication' ? (options.attempts ?? 3) : 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        await restoreEntry({ api, snapshot, entry, keep, report });
+        await retryThrottled(() => restoreEntry({ api, snapshot, entry, keep, report }));
         break;
       } catch (error) {
         if (attempt < attempts) {
@@ -63,6 +63,21 @@ async function restoreEntry(context: { api: KubernetesObjectApi; snapshot: Snaps
       entry.state = 'kept';
       report.kept.push(name);
       return;
+    }
+    if (!entry.transient && entry.ref.kind !== 'Namespace') {
+      let current: KubernetesObject | undefined;
+      try {
+        current = await api.read(header);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      const others = current ? foreignChanges(current, snapshot.data.fieldManager, snapshot.data.createdAt) : [];
+      if (others.length > 0) {
+        entry.state = 'left';
+        entry.note = `created by the run, then changed by ${others.join(', ')}`;
+        report.conflicts.push(`${name}: ${entry.note}; not deleted`);
+        return;
+      }
     }
     try {
       await api.delete(header, undefined, undefined, undefined, undefined, 'Background');
@@ -111,12 +126,17 @@ async function restoreEntry(context: { api: KubernetesObjectApi; snapshot: Snaps
   report.restored.push(name);
 }
 
-/** Managers other than ours that wrote the object (not its status) after the snapshot. */
+/** Controllers that write objects as part of their normal work (a Deployment's revision annotation): not someone else's change. */
+const CONTROLLERS = new Set(['kube-controller-manager', 'kube-scheduler', 'kubelet', 'pilot-discovery']);
+
+/** Managers other than ours and the cluster's controllers that wrote the object (not its status) after the snapshot. */
 export function foreignChanges(object: KubernetesObject, fieldManager: string, since: string): string[] {
-  const after = Date.parse(since);
+  // managedFields times have second precision: a write within the snapshot's own second
+  // cannot be told from one just before it, and counts as before (it was there to save).
+  const after = Math.floor(Date.parse(since) / 1000) * 1000;
   const managers = new Set<string>();
   for (const entry of object.metadata?.managedFields ?? []) {
-    if (entry.subresource || entry.manager === fieldManager || !entry.manager) continue;
+    if (entry.subresource || entry.manager === fieldManager || !entry.manager || CONTROLLERS.has(entry.manager)) continue;
     const time = entry.time ? new Date(entry.time).getTime() : 0;
     if (time > after) managers.add(entry.manager);
   }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiException, CustomObjectsApi, KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { retryThrottled } from '../../../harness/targets/kubernetes/api-errors.ts';
 import { loadPlan } from '../../../harness/plan/load-plan.ts';
 import { resolvePlanPath } from '../../../harness/plan/resolve-plan.ts';
 import type { Plan } from '../../../harness/model/plan.ts';
@@ -140,7 +141,7 @@ export async function namespaceState(kc: KubeConfig, namespace: string): Promise
     return state;
   }
   for (const [apiVersion, kind] of KINDS) {
-    const list = await api.list(apiVersion, kind, namespace);
+    const list = await retryThrottled(() => api.list(apiVersion, kind, namespace));
     for (const item of list.items) {
       const { metadata, ...rest } = item as KubernetesObject & { status?: unknown };
       delete (rest as { status?: unknown }).status;
