@@ -17,6 +17,7 @@ import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
 import type { KubeObject } from './object-ref.ts';
 import { podProblems, sleep } from './pods.ts';
+import { PROXY_CONFIG_ANNOTATION, proxyStatsConfig } from './workloads.ts';
 
 export interface K6JobLauncherOptions {
   kc: KubeConfig;
@@ -69,6 +70,9 @@ async function runJob(options: K6JobLauncherOptions, image: string, request: Run
     labels,
     activeDeadlineSeconds: Math.ceil((durationMs + slackMs) / 1000),
   }) as KubeObject;
+  // The client sidecar is where retries happen: it needs the counters the report reads.
+  const annotations = (job as unknown as V1Job).spec?.template.metadata?.annotations;
+  if (annotations) annotations[PROXY_CONFIG_ANNOTATION] = proxyStatsConfig(annotations[PROXY_CONFIG_ANNOTATION]);
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
   const engine = { name: 'k6-job' as const, version: image.split(':').at(-1) ?? image };

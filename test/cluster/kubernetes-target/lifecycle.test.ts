@@ -99,6 +99,8 @@ describe('kubernetes target: apply, snapshot and restore against a control plane
     expect(await peerAuthMode(namespace)).to.equal(undefined);
     expect(await virtualService(namespace)).to.equal(undefined);
 
+    // What a second Ctrl-C would print: everything the run touched, and what restore does with it.
+    expect(target.pendingRestore()).to.include.members(['Namespace lab-a: put back as it was', 'Deployment lab-a/appflaky: delete (created by the run)', 'ServiceAccount lab-a/appflaky: put back as it was']);
     await target.restore();
     expect(await namespaceState(admin, namespace)).to.deep.equal(before);
     expect(target.pendingRestore()).to.deep.equal([]);
