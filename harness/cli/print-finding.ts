@@ -1,6 +1,7 @@
 /** A lint finding as one line (and a fix line), the way every command prints it. */
 import { formatLocation } from '../errors/user-error.ts';
 import type { LintFinding } from '../istio/lint/lint-finding.ts';
+import { sanitizeTerminal } from '../util/terminal-text.ts';
 
 export function formatFinding(finding: LintFinding): string {
   const where = [formatLocation(finding.location), finding.stage && `stage ${finding.stage}`].filter(Boolean).join(', ');
@@ -8,6 +9,7 @@ export function formatFinding(finding: LintFinding): string {
   return finding.fix ? `${head}\n  fix: ${finding.fix}` : head;
 }
 
+/** Sanitised: a finding quotes plan text (hosts, names), which must not drive the terminal. */
 export function printFinding(finding: LintFinding, stream: NodeJS.WritableStream = process.stdout): void {
-  stream.write(`${formatFinding(finding)}\n`);
+  stream.write(`${sanitizeTerminal(formatFinding(finding))}\n`);
 }
