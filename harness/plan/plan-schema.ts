@@ -83,7 +83,8 @@ export const planSchema: Schema = {
             script: { type: 'string', pattern: /^[a-z0-9][a-z0-9-]*$/, patternHint: 'a scenario file name without extension (e.g. unstable-endpoint)' },
             url: { type: 'string', required: true, pattern: /^https?:\/\/[^/\s]+(\/\S*)?$/, patternHint: 'an http:// URL (e.g. http://appflaky.retryns.svc.cluster.local/unstable-endpoint)' },
             rate: { type: 'number', min: 0.1, max: 10_000 },
-            duration: { type: 'duration', minMs: 1000 },
+            // The same bounds as --duration (plan/load-override.ts): a cell is one stage from one vantage.
+            duration: { type: 'duration', minMs: 1000, maxMs: 24 * 3_600_000 },
             preAllocatedVUs: { type: 'number', integer: true, min: 1, max: 10_000 },
             maxVUs: { type: 'number', integer: true, min: 1, max: 10_000 },
             requestTimeout: { type: 'duration' },

@@ -8,7 +8,7 @@ import { UserError } from '../errors/user-error.ts';
 import type { ErrorCode } from '../errors/error-codes.ts';
 import { suggestName } from './closest-name.ts';
 import { excerpt } from './read-source-file.ts';
-import { tryParseDuration } from '../util/duration.ts';
+import { formatDuration, tryParseDuration } from '../util/duration.ts';
 import { childPath, locate, type Position } from './yaml-source.ts';
 
 export interface Problem {
@@ -36,7 +36,7 @@ export type Schema = Common &
     | { type: 'number'; integer?: boolean; min?: number; max?: number }
     | { type: 'boolean' }
     /** A duration string (`5ms`, `1.5s`); `minMs` defaults to 1 ms, as Istio requires. */
-    | { type: 'duration'; minMs?: number; allowZero?: boolean }
+    | { type: 'duration'; minMs?: number; maxMs?: number; allowZero?: boolean }
     /** A string or a number (env values, port keys). */
     | { type: 'scalar' }
     | { type: 'any' }
@@ -156,6 +156,7 @@ function checkType(value: unknown, schema: Schema, path: string, ctx: SchemaCont
       if (ms === 0 && schema.allowZero) return true;
       const minMs = schema.minMs ?? 1;
       if (ms < minMs) return bad(`a duration of at least ${minMs}ms`, `use ${minMs}ms or more`);
+      if (schema.maxMs !== undefined && ms > schema.maxMs) return bad(`a duration of at most ${formatDuration(schema.maxMs)}`, `use ${formatDuration(schema.maxMs)} or less`);
       return true;
     }
   }
