@@ -56,10 +56,13 @@ function printUserErrors(error: UserError | UserErrors, context: CliContext): vo
 }
 
 // `bench plans | head` closes stdout early: that is the reader being done, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// The command still runs to its end (a run still restores its target and keeps its
+// results); only what it would print is dropped.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 
 // The launcher above the bench died (npm and `sh -c` do not pass SIGTERM on): stop as if
 // signalled, so the run restores the target and no process is left behind.

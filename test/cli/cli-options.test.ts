@@ -3,7 +3,7 @@
  * starts (exit 2, no stack), environment problems exit 3, help and version work for
  * every command, and --json keeps stdout machine-readable.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -96,6 +96,19 @@ describe('bench CLI options', function () {
     expect(report.cells.map((c: { vantage: string }) => c.vantage)).to.deep.equal(['in-mesh']);
     expect(report.missingCells).to.deep.equal([]);
     expect(run.exitCode, run.stderr).to.equal(report.passed ? 0 : 1);
+  });
+
+  it('a reader that closes the pipe early does not cut the run short', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+    const child = benchProcess(['--stage', 'baseline', '--vantage', 'in-mesh', '--rate', '20', '--duration', '1s', '--results', results]);
+    // Like `bench … 2>&1 | head -1`: both pipes close after the first line.
+    await new Promise<void>((resolve) => child.all.once('data', () => resolve()));
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const result = await child;
+    expect(result.exitCode).to.be.oneOf([0, 1]);
+    const [run] = readdirSync(results);
+    expect(JSON.parse(readFileSync(join(results, run, 'run.json'), 'utf8')).status).to.equal('completed');
   });
 
   it('a results folder that cannot be written is an environment error (exit 3) before anything starts', async () => {
