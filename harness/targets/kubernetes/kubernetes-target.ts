@@ -118,12 +118,16 @@ export class KubernetesTarget implements Target {
       ...plan.stages.flatMap((s) => stageObjects(s.config)),
       ...(external ? [external] : []),
     ];
-    for (const object of everything) this.snapshot.record(refOf(object), await this.readCurrent(refOf(object)));
+    for (const object of everything) {
+      // Stages repeat objects (the same PeerAuthentication in several): read each once.
+      if (!this.snapshot.find(refOf(object))) this.snapshot.record(refOf(object), await this.readCurrent(refOf(object)));
+    }
     await this.snapshot.save();
     log.info(`snapshot of ${this.snapshot.data.entries.length} object(s) the run may touch: ${this.snapshot.path}`);
 
     for (const name of namespaces) await this.prepareNamespace(name, plan);
     await this.applyWorkloads(this.workloads, undefined);
+    if (this.signal?.aborted) return;
     log.info(`workloads rolled out with sidecars: ${this.workloads.filter((o) => o.kind === 'Deployment').map((o) => describeRef(refOf(o))).join(', ')}`);
     await this.resolveAddresses(plan, external);
   }

@@ -71,7 +71,7 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
     kubernetesMinor: Number.parseInt(version.minor, 10) || 0,
     istiod,
     injection,
-    can: { exec: !isDenied('create', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes') },
+    can: { exec: !isDenied('create', 'pods', 'exec') && !isDenied('get', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes') },
     notes,
   };
 }

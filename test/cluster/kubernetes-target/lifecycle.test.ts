@@ -6,7 +6,7 @@
  * manager stop a stage before anything changes; changes another manager made during the
  * run are reported and left alone. No credential reaches the snapshot or the log.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHea
 import { UserError } from '../../../harness/errors/user-error.ts';
 import { projectRoot } from '../../../harness/util/project-root.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
-import { bindShippedRoles, createAll, injectorWebhook, installIstioCrds, kubeConfig, kubeconfigSecrets, namespaceState, startTestCluster } from './helpers.ts';
+import { bindShippedRoles, createAll, eventually, injectorWebhook, installIstioCrds, kubeConfig, kubeconfigSecrets, namespaceState, startTestCluster } from './helpers.ts';
 import { startTarget } from './run-target.ts';
 
 const NETWORKING = { group: 'networking.istio.io', version: 'v1' };
@@ -212,6 +212,36 @@ describe('kubernetes target: apply, snapshot and restore against a control plane
     const again = spawnSync(tsx, [join(projectRoot, 'harness', 'cli', 'main.ts'), 'restore', runDir, '--kubeconfig', kubeconfig], { encoding: 'utf8', timeout: 120_000 });
     expect(again.status, again.stderr).to.equal(0);
     expect(again.stderr).to.include('nothing to restore');
+  });
+
+  it('bench run --target kubernetes restores the cluster on Ctrl-C while workloads roll out, and exits 130', async () => {
+    const namespace = 'lab-g';
+    const kubeconfig = await existingNamespace(namespace, 'runner-g');
+    const before = await namespaceState(admin, namespace);
+    const results = mkdtempSync(join(tmpdir(), 'rb-results-'));
+    const child = spawn(
+      join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      [join(projectRoot, 'harness', 'cli', 'main.ts'), 'run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', kubeconfig, '--namespace', namespace, '--stage', 'strict', '--vantage', 'in-mesh', '--results', results],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // No kubelet here: the Deployment never becomes available, so the run waits in its rollout.
+    await eventually('the run to wait for its rollout', async () => (stderr.includes('snapshot of') ? true : undefined), 120_000);
+    await eventually('the Deployment', async () => (await namespaceState(admin, namespace))['Deployment/appflaky'], 30_000);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).to.equal(130);
+    expect(await namespaceState(admin, namespace)).to.deep.equal(before);
+    expect(stderr).to.include('restored the kubernetes target');
+    for (const secret of kubeconfigSecrets(kubeconfig)) expect(`${stdout}${stderr}`).not.to.include(secret);
   });
 
   it('bench restore refuses a context that points at another cluster than the run used', async () => {

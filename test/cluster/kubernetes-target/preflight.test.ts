@@ -3,7 +3,8 @@
  * fix, before anything changes. The shipped roles (manifests/rbac/) pass with every
  * optional permission; a narrower role names the missing verb and resource.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -13,6 +14,7 @@ import { UserError } from '../../../harness/errors/user-error.ts';
 import { connect } from '../../../harness/targets/kubernetes/connect.ts';
 import { preflight } from '../../../harness/targets/kubernetes/preflight.ts';
 import type { Plan } from '../../../harness/model/plan.ts';
+import { projectRoot } from '../../../harness/util/project-root.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
 import { NAMESPACE, bindShippedRoles, createAll, injectorWebhook, installIstioCrds, kubeconfigSecrets, startTestCluster, testPlan, yamlObjects, ROLE_FILE } from './helpers.ts';
 
@@ -47,6 +49,17 @@ current-context: gone
     expect(exitCodeFor(error.code)).to.equal(3);
     expect(error.message).to.include('https://127.0.0.1:1').and.include('context gone');
     expect(`${error.message} ${error.fix}`).not.to.include(token);
+
+    // The same through the CLI: exit 3, and the token is in neither the output nor the run folder.
+    const results = mkdtempSync(join(tmpdir(), 'rb-results-'));
+    const cli = spawnSync(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'harness', 'cli', 'main.ts'), 'run', '--target', 'kubernetes', '--kubeconfig', file, '--results', results], { encoding: 'utf8', timeout: 120_000 });
+    expect(cli.status, cli.stderr).to.equal(3);
+    expect(cli.stderr).to.include('CLUSTER_UNREACHABLE');
+    const written = readdirSync(results, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
+      .join('\n');
+    for (const text of [cli.stdout, cli.stderr, written]) expect(text).not.to.include(token);
   });
 });
 
