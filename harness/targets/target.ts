@@ -49,7 +49,7 @@ export interface Target {
   /** Replace the Istio configuration with exactly `config`; registers the undo first. */
   applyStage(options: { stage: string; config: IstioConfig; behaviour?: Record<string, Partial<AppBehaviour>> }): Promise<StageApplication>;
   /** Resolves once every proxy serves `application.version`; throws a UserError on timeout. */
-  waitForPropagation(application: StageApplication, timeoutMs: number): Promise<PropagationInfo | void>;
+  waitForPropagation(application: StageApplication, timeoutMs: number): Promise<PropagationInfo | undefined>;
   endpoint(vantage: VantageName, url: string): VantageEndpoint;
   /**
    * Where the load for `vantage` starts. A target that can run it from the harness's

@@ -33,6 +33,13 @@ describe('config linter', () => {
     }
   });
 
+  it('RB101: app resets arrive as 503, so retryOn reset does not cover them', () => {
+    const resets = { failureRate: 0, resetRate: 0.3 };
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 3, retryOn: reset }\n')]], behaviour: resets })).to.deep.equal(['RB101']);
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 3, retryOn: gateway-error }\n')]], behaviour: resets })).to.deep.equal([]);
+    expect(codes({ stages: [['s', virtualService('      retries: { attempts: 3, retryOn: "503" }\n')]], behaviour: resets })).to.deep.equal([]);
+  });
+
   it('RB101: retries whose retryOn does not cover the failure status', () => {
     expect(codes({ stages: [['s', virtualService('      retries: { attempts: 10, perTryTimeout: 5ms }\n')]] })).to.deep.equal(['RB101']);
     expect(codes({ stages: [['s', virtualService('      retries: { attempts: 10, retryOn: 5xx }\n')]] })).to.deep.equal([]);

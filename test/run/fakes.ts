@@ -27,8 +27,9 @@ export class RecordingTarget implements Target {
     this.events.push(`apply ${options.stage} v${this.version}`);
     return { stage: options.stage, version: this.version };
   }
-  async waitForPropagation(application: StageApplication) {
+  async waitForPropagation(application: StageApplication): Promise<undefined> {
     this.events.push(`wait v${application.version}`);
+    return undefined;
   }
   launcherFor(_vantage: VantageName, local: Runner): Runner {
     return local;

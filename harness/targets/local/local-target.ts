@@ -47,7 +47,7 @@ export class LocalTarget implements Target {
     return { stage: options.stage, version };
   }
 
-  async waitForPropagation(application: StageApplication, timeoutMs: number): Promise<void> {
+  async waitForPropagation(application: StageApplication, timeoutMs: number): Promise<undefined> {
     try {
       await this.requireMesh().waitForVersion(application.version, timeoutMs);
     } catch (error) {
@@ -55,6 +55,7 @@ export class LocalTarget implements Target {
       if (error instanceof UserError) throw new UserError({ code: error.code, message: error.message, fix: error.fix, stage: application.stage });
       throw error;
     }
+    return undefined;
   }
 
   endpoint(vantage: VantageName, url: string): VantageEndpoint {

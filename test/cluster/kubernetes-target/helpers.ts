@@ -134,10 +134,10 @@ export async function namespaceState(kc: KubeConfig, namespace: string): Promise
   const state: Record<string, unknown> = {};
   try {
     const ns = await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    state['Namespace'] = { labels: ns.metadata?.labels ?? {}, annotations: ns.metadata?.annotations ?? {} };
+    state.Namespace = { labels: ns.metadata?.labels ?? {}, annotations: ns.metadata?.annotations ?? {} };
   } catch (error) {
     if (!(error instanceof ApiException && error.code === 404)) throw error;
-    state['Namespace'] = 'absent';
+    state.Namespace = 'absent';
     return state;
   }
   for (const [apiVersion, kind] of KINDS) {
