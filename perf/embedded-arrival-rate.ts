@@ -8,6 +8,7 @@
  */
 import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
+import { reportTarget } from './target-line.ts';
 
 const durationS = seconds('BENCH_SECONDS', 10);
 const rate = Number(process.env.BENCH_RATE ?? 5000);
@@ -36,8 +37,12 @@ try {
   const vusMax = (metrics.vus_max?.values as { value: number } | undefined)?.value ?? 0;
   console.log(`asked ${expected} iterations (${rate}/s x ${durationS}s); completed ${iterations}, dropped ${dropped}, vus_max ${vusMax}`);
   console.log(`started within ${(deviation * 100).toFixed(2)}% of the schedule; completed rate ${(iterations / durationS).toFixed(0)}/s`);
-  const ok = deviation <= 0.01 && dropped === 0 && iterations >= expected * 0.99;
-  console.log(ok ? 'OK: rate held within 1%, no drops' : 'BELOW TARGET (see dropped/vus_max: did the target keep up?)');
+  reportTarget(
+    `constant-arrival-rate ${rate}/s`,
+    `started within ${(deviation * 100).toFixed(2)} %, completed ${iterations}/${expected}, dropped ${dropped}`,
+    'within 1 %, no drops',
+    deviation <= 0.01 && dropped === 0 && iterations >= expected * 0.99,
+  );
 } finally {
   warmUp.remove();
   script.remove();

@@ -7,6 +7,7 @@
  */
 import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
+import { reportTarget } from './target-line.ts';
 
 const VUS = Number(process.env.BENCH_VUS ?? 1000);
 const durationS = seconds('BENCH_SECONDS', 8);
@@ -45,7 +46,7 @@ try {
   console.log(`${VUS} VUs for ${durationS}s: ${reqs} requests, outcome ${result.outcome}${gc ? '' : ' (run with --expose-gc for steadier numbers)'}`);
   console.log(`heap growth ${mb(peak.heap - before.heap)} MB, RSS growth ${mb(peak.rss - before.rss)} MB`);
   const perVu = Math.max(peak.heap - before.heap, peak.rss - before.rss) / VUS;
-  console.log(`per VU: ${mb(perVu)} MB (target < 1 MB) ${perVu < 1024 * 1024 ? 'OK' : 'ABOVE TARGET'}`);
+  reportTarget('embedded runtime memory per VU', `${mb(perVu)} MB`, '< 1 MB', perVu < 1024 * 1024);
 } finally {
   script.remove();
   server.stop();

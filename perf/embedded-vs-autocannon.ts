@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { createEmbeddedRunner } from '../harness/runners/embedded/embedded-runner.ts';
 import { seconds, startTargetServer, writeScript } from './embedded-bench-lib.ts';
+import { reportTarget } from './target-line.ts';
 
 /** The slice of autocannon (which ships no types) this benchmark uses. */
 type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<{
@@ -61,7 +62,7 @@ try {
   }
   const ratio = median(embedded) / median(cannon);
   console.log(`median embedded ${median(embedded).toFixed(0)} req/s, median autocannon ${median(cannon).toFixed(0)} req/s`);
-  console.log(`ratio embedded/autocannon: ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`);
+  reportTarget('embedded runtime throughput / autocannon', ratio.toFixed(2), '≥ 0.5', ratio >= 0.5);
 } finally {
   script.remove();
   server.stop();

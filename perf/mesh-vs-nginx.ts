@@ -1,12 +1,12 @@
 /**
  * How much the local mesh's sidecars cost compared with nginx as a reverse proxy, on the
  * same sample app (latency 0, always 200):
- *   1. latency at a fixed 1000 req/s (p50/p99): app alone, one nginx hop, the external
+ *   1. latency at a fixed 1000 req/s (p50/p99, in microseconds: perf/latency-probe.ts): app alone, one nginx hop, the external
  *      path (TCP balancer → server sidecar → app), the in-mesh path (client sidecar →
  *      mTLS → server sidecar → app); per-sidecar-hop overhead = (mesh − app) / 2;
  *   2. max throughput: app alone, two nginx hops, the in-mesh path.
  * Targets: per-hop p50 overhead within 2× nginx's; mesh throughput ≥ 0.5× two nginx hops.
- * Needs nginx (Debian: `apt-get install -y nginx-light`). Env: MESH_BENCH_SECONDS (default 8).
+ * Needs nginx on PATH (Debian: `apt-get install -y nginx-light`; .ci/perf installs it). Env: MESH_BENCH_SECONDS (default 8).
  * Everything binds to 127.0.0.1; every run is bounded by its duration.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalMesh } from '../harness/mesh/index.ts';
 import type { WorkloadSpec } from '../harness/model/plan.ts';
+import { type ProbeResult, probeLatency } from './latency-probe.ts';
+import { reportTarget } from './target-line.ts';
 
 const SECONDS = Number(process.env.MESH_BENCH_SECONDS ?? 8);
 const RATE = 1000;
@@ -124,7 +126,6 @@ interface CannonOptions {
   connections: number;
   duration?: number;
   amount?: number;
-  overallRate?: number;
   requests: { method: string; path: string }[];
 }
 interface CannonResult {
@@ -136,12 +137,11 @@ interface CannonResult {
 }
 const cannon = createRequire(import.meta.url)('autocannon') as (options: CannonOptions) => Promise<CannonResult>;
 
-async function measure(options: { url: string; path: string; rate?: number; connections: number }): Promise<Measured> {
+async function measure(options: { url: string; path: string; connections: number }): Promise<Measured> {
   const result = await cannon({
     url: options.url,
     connections: options.connections,
     duration: SECONDS,
-    ...(options.rate && { overallRate: options.rate }),
     requests: [{ method: 'GET', path: options.path }],
   });
   return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx };
@@ -149,6 +149,10 @@ async function measure(options: { url: string; path: string; rate?: number; conn
 
 async function warmUp(url: string, path: string): Promise<void> {
   await cannon({ url, connections: 8, amount: 2000, requests: [{ method: 'GET', path }] });
+}
+
+function latencyRow(name: string, m: ProbeResult): string {
+  return `${name.padEnd(42)} p50 ${m.p50Us.toFixed(0).padStart(6)} µs  p99 ${m.p99Us.toFixed(0).padStart(6)} µs  ${m.sent} sent  errors ${m.errors} non-2xx ${m.non2xx}`;
 }
 
 function row(name: string, m: Measured): string {
@@ -176,20 +180,20 @@ try {
   for (const p of Object.values(paths)) await warmUp(p.url, p.path);
 
   console.log(`fixed ${RATE} req/s, ${CONNECTIONS_FIXED_RATE} connections, ${SECONDS} s each`);
-  const fixed: Record<string, Measured> = {};
+  const fixed: Record<string, ProbeResult> = {};
   for (const [name, p] of Object.entries(paths)) {
-    fixed[name] = await measure({ ...p, rate: RATE, connections: CONNECTIONS_FIXED_RATE });
-    console.log(row(name, fixed[name]));
+    fixed[name] = await probeLatency({ ...p, rate: RATE, seconds: SECONDS, connections: CONNECTIONS_FIXED_RATE });
+    console.log(latencyRow(name, fixed[name]));
   }
-  const nginxHopP50 = fixed.nginx1.p50 - fixed.app.p50;
-  const meshHopP50 = (fixed.mesh.p50 - fixed.app.p50) / 2;
-  const nginxHopP99 = fixed.nginx1.p99 - fixed.app.p99;
-  const meshHopP99 = (fixed.mesh.p99 - fixed.app.p99) / 2;
-  console.log(`added per hop  p50: sidecar ${meshHopP50.toFixed(2)} ms vs nginx ${nginxHopP50.toFixed(2)} ms`);
-  console.log(`added per hop  p99: sidecar ${meshHopP99.toFixed(2)} ms vs nginx ${nginxHopP99.toFixed(2)} ms`);
-  // autocannon reports whole milliseconds, so a sub-millisecond nginx hop can show as 0: floor it at 0.5 ms for the ratio.
-  const hopRatio = meshHopP50 / Math.max(nginxHopP50, 0.5);
-  console.log(`per-hop p50 ratio sidecar/nginx: ${hopRatio.toFixed(2)} (target ≤ 2)`);
+  const nginxHopP50 = fixed.nginx1.p50Us - fixed.app.p50Us;
+  const meshHopP50 = (fixed.mesh.p50Us - fixed.app.p50Us) / 2;
+  const nginxHopP99 = fixed.nginx1.p99Us - fixed.app.p99Us;
+  const meshHopP99 = (fixed.mesh.p99Us - fixed.app.p99Us) / 2;
+  console.log(`added per hop  p50: sidecar ${meshHopP50.toFixed(0)} µs vs nginx ${nginxHopP50.toFixed(0)} µs`);
+  console.log(`added per hop  p99: sidecar ${meshHopP99.toFixed(0)} µs vs nginx ${nginxHopP99.toFixed(0)} µs`);
+  // A hop measured at or below zero is noise around a few microseconds: floor nginx's at 10 µs for the ratio.
+  const hopRatio = meshHopP50 / Math.max(nginxHopP50, 10);
+  reportTarget('sidecar hop p50 / nginx hop p50', `${hopRatio.toFixed(2)} (${meshHopP50.toFixed(0)} µs vs ${nginxHopP50.toFixed(0)} µs)`, '≤ 2', hopRatio <= 2);
 
   console.log(`\nmax throughput, ${CONNECTIONS_MAX} connections, ${SECONDS} s each`);
   const max: Record<string, Measured> = {};
@@ -198,7 +202,13 @@ try {
     console.log(row(name, max[name]));
   }
   console.log(`mesh path / app alone:     ${(max.mesh.rps / max.app.rps).toFixed(2)}`);
-  console.log(`mesh path / two nginx hops: ${(max.mesh.rps / max.nginx2.rps).toFixed(2)} (target ≥ 0.5)`);
+  const throughputRatio = max.mesh.rps / max.nginx2.rps;
+  reportTarget(
+    'in-mesh throughput / two nginx hops',
+    `${throughputRatio.toFixed(2)} (${max.mesh.rps.toFixed(0)} vs ${max.nginx2.rps.toFixed(0)} req/s)`,
+    '≥ 0.5',
+    throughputRatio >= 0.5,
+  );
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => console.error(`cleanup failed: ${String(e)}`));
 }

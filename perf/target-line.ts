@@ -1,0 +1,10 @@
+/**
+ * The one line a benchmark prints per target, so `npm run perf` can list every target of a
+ * run together at the end: `TARGET <what>: <measured> (target <bound>) met|missed`.
+ */
+export const TARGET_PREFIX = 'TARGET ';
+
+export function reportTarget(what: string, measured: string, bound: string, met: boolean): boolean {
+  console.log(`${TARGET_PREFIX}${what}: ${measured} (target ${bound}) ${met ? 'met' : 'missed'}`);
+  return met;
+}
