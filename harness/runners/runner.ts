@@ -20,6 +20,12 @@ export interface RunRequest {
   httpProxy?: string;
   /** Aborted on Ctrl-C: the engine stops, still writes what it has, and resolves. */
   signal?: AbortSignal;
+  /**
+   * k6's `--execution-segment` and `--execution-segment-sequence`: this instance runs its
+   * share of the test, so instances with the parts of one sequence run it exactly once.
+   */
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   /** Live progress, roughly once a second. */
   onProgress?: (progress: RunProgress) => void;
 }
@@ -46,4 +52,6 @@ export interface Runner {
   /** Engine version, e.g. "v0.49.0" for k6, or the harness version for embedded. */
   version(): Promise<string>;
   run(request: RunRequest): Promise<RunResult>;
+  /** Where this engine's figures can differ from real k6's (shown in reports beside the target's); none for k6 itself. */
+  readonly limitations?: readonly string[];
 }

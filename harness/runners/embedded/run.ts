@@ -12,6 +12,7 @@ import type { RunRequest, RunResult } from '../runner.ts';
 import { arrivalRate } from './executors/arrival-rate.ts';
 import { constantVus, perVuIterations, rampingVus, sharedIterations } from './executors/closed-model.ts';
 import { type ExecutorContext, waitOrStop } from './executors/context.ts';
+import { type ExecutionTuple, executionTuple } from './execution-segment.ts';
 import { GroupNode } from './group-tree.ts';
 import { instantiate } from './instance.ts';
 import { describeError, runIteration } from './iteration.ts';
@@ -21,6 +22,7 @@ import { evaluateThresholds, parseThresholds, type Threshold } from './metrics/t
 import { isThenable } from './modules/k6.ts';
 import { normalizeOptions, type ScenarioConfig, type TestOptions } from './options.ts';
 import type { BuiltinMetrics, RunState, StopReason } from './run-state.ts';
+import { segmentScenario } from './segment-scenario.ts';
 import { buildSummary } from './summary.ts';
 import { writeDefaultSummary, writeSummaryOutputs } from './summary-output.ts';
 import { textSummary } from './text-summary.ts';
@@ -71,8 +73,15 @@ export async function runEmbedded(request: RunRequest, version: string): Promise
 
   let options: TestOptions;
   let thresholds: Threshold[];
+  let tuple: ExecutionTuple | undefined;
   try {
     options = normalizeOptions(initVu.exports.options);
+    // As in k6, the command line wins over the script's options.
+    const scriptOptions = (initVu.exports.options ?? {}) as Record<string, unknown>;
+    tuple = executionTuple(
+      request.executionSegment ?? optionalString(scriptOptions.executionSegment),
+      request.executionSegmentSequence ?? optionalString(scriptOptions.executionSegmentSequence),
+    );
     state.options = options;
     state.runTags = { ...options.tags, ...request.tags };
     initVu.refreshTags();
@@ -91,7 +100,11 @@ export async function runEmbedded(request: RunRequest, version: string): Promise
     return result('script-exception', describeError(error));
   }
 
-  return new Execution(state, factory, initVu, options, thresholds, request).run().then(({ outcome, detail, summary }) => result(outcome, detail, summary));
+  return new Execution(state, factory, initVu, options, thresholds, request, tuple).run().then(({ outcome, detail, summary }) => result(outcome, detail, summary));
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function createRunState(request: RunRequest): RunState {
@@ -144,6 +157,7 @@ class Execution {
     private readonly options: TestOptions,
     private readonly thresholds: Threshold[],
     private readonly request: RunRequest,
+    private readonly tuple: ExecutionTuple | undefined,
   ) {
     this.vus = (state as RunState & { vus: Vu[] }).vus;
   }
@@ -210,7 +224,9 @@ class Execution {
     return 'ok';
   }
 
-  private async runScenario(config: ScenarioConfig): Promise<void> {
+  private async runScenario(unsplit: ScenarioConfig): Promise<void> {
+    const config = segmentScenario(unsplit, this.tuple);
+    if (!config) return;
     await waitOrStop(config.startTimeMs, this.state.stop.signal);
     if (this.state.stop.signal.aborted) return;
     const scenario: ScenarioState = {
@@ -222,6 +238,7 @@ class Execution {
     const ctx: ExecutorContext = {
       config,
       state: scenario,
+      tuple: this.tuple,
       newVu: () => this.newVu(scenario),
       runIteration: (vu) => runIteration(vu, config.exec),
       stopSignal: this.state.stop.signal,

@@ -5,9 +5,12 @@
  * the count stays exact however late the timer fires (late ones start in a burst, as k6
  * catches up). An iteration starts only on a free VU; with all VUs busy, another is
  * initialized up to maxVUs (cheap here, unlike k6 where that takes long enough to drop
- * the iteration), and past maxVUs it counts in dropped_iterations.
+ * the iteration), and past maxVUs it counts in dropped_iterations. Under an execution
+ * segment, the schedule stays the unsplit one and only the iterations whose global index
+ * the segment owns start (k6's striping), so the segments' iterations add up to one run's.
  */
 import { performance } from 'node:perf_hooks';
+import { owns } from '../execution-segment.ts';
 import type { ScenarioConfig } from '../options.ts';
 import type { Vu } from '../vu.ts';
 import { type ExecutorContext, drain, elapsedSince, waitOrStop } from './context.ts';
@@ -75,6 +78,7 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     const target = Math.min(due(Math.min(now, schedule.durationMs)), last);
     while (started < target) {
       started++;
+      if (!owns(ctx.tuple, started - 1)) continue;
       let vu = free.pop();
       if (!vu && all.length < ctx.config.maxVUs) {
         vu = ctx.newVu();

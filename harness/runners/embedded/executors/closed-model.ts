@@ -2,6 +2,7 @@
  * The closed-model executors: shared-iterations, per-vu-iterations, constant-vus and
  * ramping-vus. VUs loop; each executor decides whether a VU starts another iteration.
  */
+import { scaleInt } from '../execution-segment.ts';
 import type { ScenarioConfig } from '../options.ts';
 import type { Vu } from '../vu.ts';
 import { type ExecutorContext, drain, elapsedSince, maybeYield, waitOrStop } from './context.ts';
@@ -72,10 +73,12 @@ export async function constantVus(ctx: ExecutorContext<Config<'constant-vus'>>, 
  * VU number i (0-based) runs while the ramp's target exceeds i; a VU ramped down finishes
  * its iteration (k6 would interrupt it after gracefulRampDown) and waits to be ramped up again.
  */
-export async function rampingVus(ctx: ExecutorContext<Config<'ramping-vus'>>, vus = initVus(ctx, maxRampingVus(ctx.config))): Promise<void> {
+export async function rampingVus(ctx: ExecutorContext<Config<'ramping-vus'>>, vus = initVus(ctx, scaleInt(ctx.tuple, maxRampingVus(ctx.config)))): Promise<void> {
   const { startVUs, stages } = ctx.config;
   const totalMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
-  await loopVus(ctx, vus, totalMs, (_vu, index) => (index < vusAt(startVUs, stages, elapsedSince(ctx.state.startedAt)) ? true : 'wait'));
+  // Under a segment this instance runs its share of the unsplit VU count at each moment.
+  const target = () => scaleInt(ctx.tuple, vusAt(startVUs, stages, elapsedSince(ctx.state.startedAt)));
+  await loopVus(ctx, vus, totalMs, (_vu, index) => (index < target() ? true : 'wait'));
 }
 
 export function maxRampingVus(config: Config<'ramping-vus'>): number {

@@ -1,12 +1,15 @@
 /** What an executor gets from the run: VUs, one-iteration runs, the clock and the stop switch. */
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ExecutionTuple } from '../execution-segment.ts';
 import type { ScenarioConfig } from '../options.ts';
 import type { ScenarioState, Vu } from '../vu.ts';
 
 export interface ExecutorContext<C extends ScenarioConfig = ScenarioConfig> {
   config: C;
   state: ScenarioState;
+  /** This instance's execution segment; undefined when the run is not split. */
+  tuple?: ExecutionTuple;
   /** Initializes one more VU for this scenario (counts towards vus_max). */
   newVu(): Vu;
   /** Runs one iteration of the scenario's exec function; never rejects. */
