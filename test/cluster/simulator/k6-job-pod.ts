@@ -1,0 +1,87 @@
+/**
+ * What the k6 container of the bench's Job pod does on a real node, done here: the script
+ * from the Job's ConfigMap runs with the embedded k6-compatible runtime through the local
+ * mesh's client sidecar (the pod's own sidecar), with the `-e` and `--tag` values of the
+ * container's `k6 run` line; the log is what that shell line prints (summary, exit code and
+ * the sidecar's counters between their markers) and the container ends with k6's exit code.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { EXIT_CODE_PREFIX, PROXY_STATS_BEGIN, PROXY_STATS_END, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/manifests.ts';
+import { createEmbeddedRunner } from '../../../harness/runners/embedded/embedded-runner.ts';
+import type { LocalMesh } from '../../../harness/mesh/index.ts';
+import { CLIENT_PROXY_NAME } from '../../../harness/mesh/process/mesh-runtime.ts';
+import { counterDelta } from '../../../harness/targets/kubernetes/proxy-stats.ts';
+import { prometheusText } from './prometheus-text.ts';
+
+export const K6_CONTAINER = 'k6';
+
+/** Words of a shell line, with single quotes (and `'\''`) undone: enough for the line k6JobCommand writes. */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  const pattern = /(?:'[^']*'|\\'|[^\s'\\]+)+/g;
+  for (const match of line.matchAll(pattern)) {
+    words.push(match[0].replace(/'([^']*)'|\\'/g, (_, quoted: string | undefined) => quoted ?? "'"));
+  }
+  return words;
+}
+
+export interface K6Invocation {
+  env: Record<string, string>;
+  tags: Record<string, string>;
+  script: string;
+}
+
+/** The `k6 run …` line of the container's `sh -c` script. */
+export function k6Invocation(pod: V1Pod): K6Invocation {
+  const container = pod.spec?.containers?.find((c) => c.name === K6_CONTAINER);
+  const line = (container?.command?.at(-1) ?? '').split('\n').find((l) => l.startsWith('k6 run'));
+  if (!line) throw new Error(`pod ${pod.metadata?.name} has no "k6 run" line`);
+  const words = shellWords(line);
+  const env: Record<string, string> = {};
+  const tags: Record<string, string> = {};
+  for (let i = 2; i < words.length - 1; i++) {
+    const [key, ...value] = (words[i + 1] ?? '').split('=');
+    if (words[i] === '-e') env[key] = value.join('=');
+    else if (words[i] === '--tag') tags[key] = value.join('=');
+    else continue;
+    i++;
+  }
+  return { env, tags, script: words.at(-1) ?? '' };
+}
+
+/** Runs the pod's k6 and returns its log and exit code. */
+export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Promise<{ log: string; exitCode: number }> {
+  const invocation = k6Invocation(pod);
+  const volume = pod.spec?.volumes?.find((v) => v.configMap);
+  const configMap = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: volume?.configMap?.name ?? '', namespace: pod.metadata?.namespace ?? '' });
+  const file = basename(invocation.script);
+  const bundle = configMap.data?.[file];
+  if (bundle === undefined) return { log: `ERRO[0000] The moduleSpecifier "${invocation.script}" couldn't be found on local disk.\n${EXIT_CODE_PREFIX}107\n`, exitCode: 107 };
+  const dir = await mkdtemp(join(tmpdir(), 'rb-sim-k6-'));
+  try {
+    const bundlePath = join(dir, file);
+    await writeFile(bundlePath, bundle);
+    // The Job's line names a path inside the container; here the summary goes to a temporary file.
+    const summaryPath = join(dir, 'summary.json');
+    const before = (await mesh.stats())[CLIENT_PROXY_NAME] ?? {};
+    const result = await createEmbeddedRunner().run({ bundlePath, env: { ...invocation.env, SUMMARY_PATH: summaryPath }, tags: invocation.tags, summaryPath, httpProxy: mesh.clientProxyUrl });
+    const after = (await mesh.stats())[CLIENT_PROXY_NAME] ?? {};
+    const summary = await readFile(summaryPath, 'utf8').catch(() => (result.summary ? JSON.stringify(result.summary) : ''));
+    const lines = [
+      `time="${new Date().toISOString()}" level=info msg="embedded k6-compatible runtime: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}"`,
+      SUMMARY_BEGIN,
+      summary,
+      SUMMARY_END,
+      `${EXIT_CODE_PREFIX}${result.exitCode}`,
+      PROXY_STATS_BEGIN,
+      prometheusText(counterDelta(after, before)).trimEnd(),
+      PROXY_STATS_END,
+    ];
+    return { log: `${lines.join('\n')}\n`, exitCode: result.exitCode };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
