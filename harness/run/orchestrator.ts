@@ -169,6 +169,8 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
   const stageName = stage.name;
   const { plan, target, progress } = options;
   const runner = target.launcherFor(vantage, options.runner);
+  // The engine that runs this cell can differ by vantage (a k6 Job in a cluster): its gaps join the target's.
+  if (runner.limitations?.length) folder.record.limitations = [...new Set([...(folder.record.limitations ?? []), ...runner.limitations])];
   const endpoint = target.endpoint(vantage, plan.scenario.url);
   const label = `${stageName} × ${vantage}`;
   progress.info(`    ${vantage}: ${endpoint.description}`);

@@ -9,6 +9,7 @@ import { planSteps } from '../../harness/plan/planner.ts';
 import type { Plan } from '../../harness/model/plan.ts';
 import type { RunRecord } from '../../harness/run/run-record.ts';
 import { projectRoot } from '../../harness/util/project-root.ts';
+import { createEmbeddedRunner } from '../../harness/runners/embedded/embedded-runner.ts';
 import { RecordingTarget, ScriptedRunner } from './fakes.ts';
 
 async function labPlan(): Promise<Plan> {
@@ -76,5 +77,21 @@ describe('orchestrator', () => {
     const record = readRecord(folder.dir);
     expect(record.status).to.equal('interrupted');
     expect(record.cells.map((c) => `${c.stage}/${c.vantage}:${c.outcome}`)).to.deep.equal(['baseline/in-mesh:ok', 'baseline/external:ok', 'strict/in-mesh:interrupted']);
+  });
+
+  it("lists the engine's limitations beside the target's, once however many cells it ran", async () => {
+    const plan = await labPlan();
+    const runner = Object.assign(new ScriptedRunner(() => 50), { limitations: ['engine gap'] });
+    const { folder } = await runBench({
+      plan, steps: planSteps(plan, { stages: ['baseline', 'strict'] }), target: new RecordingTarget(), runner, bundlePath: '/unused.js',
+      resultsDir: mkdtempSync(join(tmpdir(), 'bench-')), seed: 1, lint: [], versions: {}, signal: new AbortController().signal, progress: createSilentReporter(),
+    });
+    expect(readRecord(folder.dir).limitations).to.deep.equal(['engine gap']);
+  });
+
+  it('the embedded runtime names where its figures can differ from k6', () => {
+    const lines = createEmbeddedRunner().limitations ?? [];
+    expect(lines.some((line) => line.includes('dropped_iterations'))).to.equal(true);
+    expect(lines.some((line) => line.includes('vus_max'))).to.equal(true);
   });
 });

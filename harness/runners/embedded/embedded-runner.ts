@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { RunRequest, RunResult, Runner } from '../runner.ts';
+import { EMBEDDED_LIMITATIONS } from './limitations.ts';
 import { runEmbedded } from './run.ts';
 import { runInWorker } from './run-in-worker.ts';
 
@@ -26,5 +27,6 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions = {}): Runne
     name: 'embedded',
     version: async () => version,
     run: (request: RunRequest): Promise<RunResult> => (inWorker ? runInWorker(request, version) : runEmbedded(request, version)),
+    limitations: EMBEDDED_LIMITATIONS,
   };
 }
