@@ -2,6 +2,9 @@
  * The lab's tester as a k6 scenario: GET ENDPOINT_URL at a constant arrival rate, check
  * for 200, and record successes, failures, timeouts, the status-code distribution and
  * latency percentiles. Portable: runs unchanged on k6 >= 0.49 and the embedded runtime.
+ * Each response's duration is also counted in a log-spaced bucket
+ * (harness/model/latency-histogram.ts), so that runners of one split test can be merged
+ * into exact counts and percentiles with a stated bound.
  *
  * __ENV: ENDPOINT_URL, RATE (req/s), DURATION, PRE_ALLOCATED_VUS, MAX_VUS,
  * REQUEST_TIMEOUT, STAGE, VANTAGE, STATUS_CODES (comma list), SUMMARY_PATH,
@@ -10,6 +13,7 @@
 import { check } from 'k6';
 import http from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
+import { bucketOf, LATENCY_BUCKET_METRIC, latencyBucketThresholds } from '../harness/model/latency-histogram.ts';
 import { breakdownThresholds, DEFAULT_STATUS_CODES } from './lib/breakdown.ts';
 import { envList, envNumber, envString } from './lib/env.ts';
 
@@ -22,6 +26,7 @@ const successes = new Counter('successes');
 const failures = new Counter('failures');
 const timeouts = new Counter('timeouts');
 const successRate = new Rate('success_rate');
+const latencyBuckets = new Counter(LATENCY_BUCKET_METRIC);
 
 export const options = {
   scenarios: {
@@ -35,12 +40,14 @@ export const options = {
       gracefulStop: '15s',
     },
   },
-  thresholds: breakdownThresholds(envList('STATUS_CODES', DEFAULT_STATUS_CODES)),
+  thresholds: { ...breakdownThresholds(envList('STATUS_CODES', DEFAULT_STATUS_CODES)), ...latencyBucketThresholds() },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
 };
 
 export default async function () {
   const res = await http.get(url, { headers: requestHeaders, tags: requestTags, timeout: requestTimeout });
+  // Every response, as http_req_duration counts every response.
+  latencyBuckets.add(1, { b: String(bucketOf(res.timings.duration)) });
   const ok = check(res, { 'status is 200': (r) => r.status === 200 });
   successRate.add(ok);
   if (ok) successes.add(1);
