@@ -104,10 +104,32 @@ function vsGateways(vs: VirtualService): string[] {
 }
 
 export class RouteTable {
+  // A table lives as long as one config snapshot, so what it derives from that snapshot is
+  // computed once, not per request: bound VirtualServices, compiled routes, cluster targets.
+  private readonly bound = new Map<string, VirtualService[]>();
+  private readonly compiled = new WeakMap<HttpRoute, CompiledRoute>();
+  private readonly targets = new Map<string, RouteTarget>();
+  private fallback?: CompiledRoute;
+
   constructor(private readonly options: RouteTableOptions) {}
 
   private boundVirtualServices(gateway: string): VirtualService[] {
-    return this.options.config.virtualServices.filter((vs) => vsGateways(vs).includes(gateway));
+    let list = this.bound.get(gateway);
+    if (!list) {
+      list = this.options.config.virtualServices.filter((vs) => vsGateways(vs).includes(gateway));
+      this.bound.set(gateway, list);
+    }
+    return list;
+  }
+
+  private compile(http: HttpRoute, vsNamespace: string, vsName: string | undefined): CompiledRoute {
+    let route = this.compiled.get(http);
+    if (!route) {
+      const timeoutMs = optionalDurationMs(http.timeout) || undefined;
+      route = { source: `${vsNamespace}/${vsName}`, http, timeoutMs, retryPolicy: resolveRetryPolicy(http.retries, this.options.profile, timeoutMs) };
+      this.compiled.set(http, route);
+    }
+    return route;
   }
 
   /** Picks the route for `request`; `random` draws the weighted destination. */
@@ -135,17 +157,7 @@ export class RouteTable {
       const destination = pickWeighted(http.route, random).destination;
       const destinationHost = qualifyHost(destination.host, vsNamespace);
       const port = destination.port?.number ?? topology.byFqdn(destinationHost)?.port ?? 80;
-      const timeoutMs = optionalDurationMs(http.timeout) || undefined;
-      return {
-        kind: 'route',
-        route: {
-          source: `${vsNamespace}/${vs.metadata.name}`,
-          http,
-          timeoutMs,
-          retryPolicy: resolveRetryPolicy(http.retries, this.options.profile, timeoutMs),
-        },
-        target: this.target(destinationHost, port, destination.subset),
-      };
+      return { kind: 'route', route: this.compile(http, vsNamespace, vs.metadata.name), target: this.target(destinationHost, port, destination.subset) };
     }
     return { kind: 'no-route' };
   }
@@ -163,11 +175,18 @@ export class RouteTable {
   }
 
   private defaultRoute(): CompiledRoute {
-    return { source: 'default', retryPolicy: resolveRetryPolicy(undefined, this.options.profile) };
+    this.fallback ??= { source: 'default', retryPolicy: resolveRetryPolicy(undefined, this.options.profile) };
+    return this.fallback;
   }
 
   private target(host: string, port: number, subset: string | undefined): RouteTarget {
-    return { host, port, subset, service: this.options.topology.byFqdn(host, port), clusterName: clusterName(port, subset, host) };
+    const name = clusterName(port, subset, host);
+    let target = this.targets.get(name);
+    if (!target) {
+      target = { host, port, subset, service: this.options.topology.byFqdn(host, port), clusterName: name };
+      this.targets.set(name, target);
+    }
+    return target;
   }
 }
 
