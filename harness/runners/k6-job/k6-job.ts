@@ -16,3 +16,6 @@ export {
   type K6JobOptions,
 } from './manifests.ts';
 export { parsePodLog, type PodLogResult } from './pod-log.ts';
+export { buildSegmentJobs } from './segment-jobs.ts';
+export { segmentArgs, segmentOf, segmentSequence } from './segments.ts';
+export { buildTestRun, STDOUT_SUMMARY, summaryFromRunnerLog, TEST_RUN_API_VERSION, TEST_RUN_KIND, type TestRunObject, type TestRunOptions } from './test-run.ts';

@@ -66,11 +66,13 @@ export interface K6JobOptions {
   labels?: Record<string, string>;
   /** Job deadline: the run's duration plus setup, graceful stop and slack. */
   activeDeadlineSeconds?: number;
+  /** More `k6 run` flags, e.g. this Job's `--execution-segment` when N Jobs split a test. */
+  extraArgs?: string[];
 }
 
 /** `k6 run` with -e/--tag, then the summary and exit code between markers in the log. */
-export function k6JobCommand(options: Pick<K6JobOptions, 'env' | 'tags' | 'fileName' | 'inMesh' | 'nativeSidecar'>): string {
-  const args = ['k6', 'run', '--no-usage-report'];
+export function k6JobCommand(options: Pick<K6JobOptions, 'env' | 'tags' | 'fileName' | 'inMesh' | 'nativeSidecar' | 'extraArgs'>): string {
+  const args = ['k6', 'run', '--no-usage-report', ...(options.extraArgs ?? []).map(shellQuote)];
   for (const [key, value] of Object.entries({ ...options.env, SUMMARY_PATH: SUMMARY_FILE })) args.push('-e', shellQuote(`${key}=${value}`));
   for (const [key, value] of Object.entries(options.tags)) args.push('--tag', shellQuote(`${key}=${value}`));
   args.push(shellQuote(`${SCRIPT_DIR}/${options.fileName}`));
