@@ -31,6 +31,7 @@ const RUN_DETAILS = `Options:
   --profile istio-1.24+|istio-1.22   mesh behaviour profile (default: the plan's)
   --rate N                      requests per second, 0 < N <= 10000 (VUs are rescaled to match)
   --duration 10s                per stage x vantage, 1s to 24h
+  --runners N                   split the in-mesh load over N runners (k6 execution segments), merged
   --results <dir>               where run folders go (default results/); must be writable
   --baseline <report.json|run-dir>   compare with an earlier run (checked before any load);
                                 exit 1 on a significant regression
@@ -49,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'run a plan (default: retries-lab on the embedded local mesh)',
-    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local|kubernetes] [--context name] [--kubeconfig file] [--namespace ns] [--injection auto|label|rev:<rev>] [--external-url url] [--app-image image] [--keep] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
+    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local|kubernetes] [--context name] [--kubeconfig file] [--namespace ns] [--injection auto|label|rev:<rev>] [--external-url url] [--app-image image] [--keep] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--runners N] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
     details: RUN_DETAILS,
     load: async () => (await import('./commands/run.ts')).runCommand,
   },

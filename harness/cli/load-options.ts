@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors/user-error.ts';
 import { DURATION_LIMITS_MS, RATE_LIMITS } from '../plan/load-override.ts';
+import { MAX_RUNNERS } from '../plan/plan-schema.ts';
 import { formatDuration, tryParseDuration } from '../util/duration.ts';
 
 export function parseRateOption(text: string | undefined): number | undefined {
@@ -40,4 +41,14 @@ export function parseSeedOption(text: string | undefined): number {
     throw new UserError({ code: 'USAGE', message: `--seed must be a whole number ≥ 0, got "${text}"`, fix: 'e.g. --seed 42' });
   }
   return seed;
+}
+
+/** `--runners N`: how many runners the in-mesh load is split over. */
+export function parseRunnersOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const runners = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(runners >= 1 && runners <= MAX_RUNNERS)) {
+    throw new UserError({ code: 'USAGE', message: `--runners must be a whole number from 1 to ${MAX_RUNNERS}, got "${text}"`, fix: 'e.g. --runners 4' });
+  }
+  return runners;
 }

@@ -87,6 +87,11 @@ export interface ScenarioSettings {
   requestTimeout: string;
   /** Extra `__ENV` for the scenario. */
   env: Record<string, string>;
+  /**
+   * Runners the in-mesh load is split over (k6 execution segments, merged into one
+   * summary); undefined or 1 is a single runner.
+   */
+  runners?: number;
 }
 
 export interface Stage {

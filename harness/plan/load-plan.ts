@@ -144,6 +144,7 @@ class PlanLoader {
       maxVUs: typeof raw.maxVUs === 'number' ? raw.maxVUs : Math.max(vus.maxVUs, typeof raw.preAllocatedVUs === 'number' ? raw.preAllocatedVUs : 0),
       requestTimeout: typeof raw.requestTimeout === 'string' ? raw.requestTimeout : PLAN_DEFAULTS.requestTimeout,
       env: isRecord(raw.env) ? Object.fromEntries(Object.entries(raw.env).map(([k, v]) => [k, String(v)])) : {},
+      ...(typeof raw.runners === 'number' ? { runners: raw.runners } : {}),
     };
     if (scenario.preAllocatedVUs > scenario.maxVUs) {
       this.problem('PLAN_BAD_VALUE', 'spec.scenario.maxVUs', `maxVUs (${scenario.maxVUs}) is below preAllocatedVUs (${scenario.preAllocatedVUs})`, 'raise maxVUs or lower preAllocatedVUs');

@@ -8,6 +8,9 @@ import { MESH_PROFILES } from '../model/istio-objects.ts';
 import { childPath } from '../yaml/yaml-source.ts';
 import { VANTAGES } from '../model/plan.ts';
 
+/** Runners one in-mesh cell may be split over (`runners:`, `--runners`). */
+export const MAX_RUNNERS = 64;
+
 export const PLAN_API_VERSION = 'bench.resilience.dev/v1';
 export const PLAN_KIND = 'Plan';
 
@@ -87,6 +90,7 @@ export const planSchema: Schema = {
             duration: { type: 'duration', minMs: 1000, maxMs: 24 * 3_600_000 },
             preAllocatedVUs: { type: 'number', integer: true, min: 1, max: 10_000 },
             maxVUs: { type: 'number', integer: true, min: 1, max: 10_000 },
+            runners: { type: 'number', integer: true, min: 1, max: MAX_RUNNERS },
             requestTimeout: { type: 'duration' },
             env: { type: 'map', values: { type: 'scalar' } },
           },

@@ -15,6 +15,7 @@ import type { Plan, Stage, VantageName } from '../model/plan.ts';
 import { readCounts } from '../model/k6-summary-counts.ts';
 import { RUN_RECORD_SCHEMA, type CellRecord, type RunRecord, type RunStatus, type StageRecord } from './run-record.ts';
 import type { RunResult, Runner } from '../runners/runner.ts';
+import { createSplitRunner } from '../runners/split-runner.ts';
 import type { Target } from '../targets/target.ts';
 import type { ProgressReporter } from './progress.ts';
 import { RunFolder, makeRunId } from './run-folder.ts';
@@ -168,7 +169,10 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
   const { options, folder, stage, vantage } = context;
   const stageName = stage.name;
   const { plan, target, progress } = options;
-  const runner = target.launcherFor(vantage, options.runner);
+  const launcher = target.launcherFor(vantage, options.runner);
+  // Split in-mesh load: the one vantage a single load generator pod may not saturate.
+  const runners = vantage === 'in-mesh' ? (plan.scenario.runners ?? 1) : 1;
+  const runner = runners > 1 ? createSplitRunner(launcher, runners) : launcher;
   // The engine that runs this cell can differ by vantage (a k6 Job in a cluster): its gaps join the target's.
   if (runner.limitations?.length) folder.record.limitations = [...new Set([...(folder.record.limitations ?? []), ...runner.limitations])];
   const endpoint = target.endpoint(vantage, plan.scenario.url);
@@ -236,6 +240,7 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
     prediction,
     path: endpoint.description,
     load: { rate: plan.scenario.rate, durationSeconds },
+    ...(result.distribution ? { distribution: result.distribution } : {}),
   });
   progress.cellDone(label, describeResult(result));
   if (collectionError !== undefined) throw collectionError;

@@ -3,6 +3,7 @@
  * plus, per stage × vantage, the raw k6 summary, proxy stats and access log. Written
  * atomically as each cell finishes, so an interrupted run can still be rendered.
  */
+import type { MergeInfo } from '../model/distribution.ts';
 import type { LintFinding } from '../istio/lint/lint-finding.ts';
 import type { Prediction } from '../istio/outcome/prediction.ts';
 import type { Expectation, VantageName } from '../model/plan.ts';
@@ -30,6 +31,8 @@ export interface CellRecord {
   path: string;
   /** What the load generator was asked for: requests/s and seconds. */
   load: { rate: number; durationSeconds: number };
+  /** Split over several runners: how their summaries were merged into the cell's. */
+  distribution?: MergeInfo;
 }
 
 export interface StageRecord {

@@ -6,6 +6,7 @@
 import type { K6SummaryData } from '../model/k6-summary.ts';
 import type { RunOutcomeKind } from '../model/k6-outcome.ts';
 import type { EngineName } from '../model/engines.ts';
+import type { MergeInfo } from './merge/merge-summaries.ts';
 
 export interface RunRequest {
   /** Absolute path of the esbuild bundle (ES module) to run. */
@@ -35,6 +36,8 @@ export interface RunProgress {
   requests: number;
   failed: number;
   vus: number;
+  /** A split run's runners, each by name: how far it got, and whether it has started. */
+  runners?: Array<{ name: string; requests: number; started: boolean }>;
 }
 
 export interface RunResult {
@@ -45,6 +48,8 @@ export interface RunResult {
   engine: { name: EngineName; version: string };
   /** Human-readable detail for anything but 'ok' (stderr tail, exception message). */
   detail?: string;
+  /** A split run: how its runners' summaries were combined into `summary`. */
+  distribution?: MergeInfo;
 }
 
 export interface Runner {

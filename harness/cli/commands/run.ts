@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { CliContext } from '../cli-context.ts';
 import { findCommand } from '../command-registry.ts';
 import { EXIT } from '../exit-codes.ts';
-import { parseDurationOption, parseRateOption, parseSeedOption } from '../load-options.ts';
+import { parseDurationOption, parseRateOption, parseRunnersOption, parseSeedOption } from '../load-options.ts';
 import { parseCommandArgs, parseListOption } from '../parse-args.ts';
 import { isUserError, UserError } from '../../errors/user-error.ts';
 import { lintPlan } from '../../istio/lint/lint.ts';
@@ -49,6 +49,7 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
       profile: { type: 'string' },
       rate: { type: 'string' },
       duration: { type: 'string' },
+      runners: { type: 'string' },
       results: { type: 'string', default: join(projectRoot, 'results') },
       baseline: { type: 'string' },
       'baseline-optional': { type: 'boolean', default: false },
@@ -66,12 +67,14 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
   const seed = parseSeedOption(values.seed as string | undefined);
   const rate = parseRateOption(values.rate as string | undefined);
   const duration = parseDurationOption(values.duration as string | undefined);
+  const runners = parseRunnersOption(values.runners as string | undefined);
   const progress = createProgressReporter(process.stderr, { quiet: context.quiet, verbose: context.verbose });
   const baseline = await loadBaseline(values.baseline as string | undefined, Boolean(values['baseline-optional']), progress);
   const resultsDir = await ensureWritableResultsDir(values.results as string);
 
   const plan = planForTarget(await loadPlan(resolvePlanPath(planName, process.cwd())), targetChoice);
   plan.scenario = withLoadOverride(plan.scenario, { rate, duration });
+  if (runners !== undefined) plan.scenario = { ...plan.scenario, runners };
   const steps = planSteps(plan, { stages: parseListOption(values.stage as string[] | undefined), vantages: parseListOption(values.vantage as string[] | undefined) as VantageName[] | undefined });
   const lint = lintPlan(plan);
   const runner = await selectRunner(engine);

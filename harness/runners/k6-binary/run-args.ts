@@ -23,6 +23,8 @@ export function k6RunArgs(request: RunRequest): string[] {
     if (key.startsWith(K6_OPTION_PREFIX)) args.push('-e', `${key}=${value}`);
   }
   for (const [key, value] of Object.entries(request.tags)) args.push('--tag', `${key}=${value}`);
+  if (request.executionSegment) args.push('--execution-segment', request.executionSegment);
+  if (request.executionSegmentSequence) args.push('--execution-segment-sequence', request.executionSegmentSequence);
   args.push(request.bundlePath);
   return args;
 }

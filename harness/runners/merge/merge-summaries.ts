@@ -8,9 +8,12 @@
  */
 import type { K6SummaryData, SummaryMetric } from '../../model/k6-summary.ts';
 import { BUCKET_COUNT, BUCKET_RATIO, histogramOf, PERCENTILE_ERROR, percentileOf } from '../../model/latency-histogram.ts';
+import type { MergeInfo } from '../../model/distribution.ts';
 import { mergeGroups } from './merge-groups.ts';
 import { mergeMetric, percentOf } from './merge-metric.ts';
 import { holds, parseThresholdExpression } from './threshold-expression.ts';
+
+export type { MergeInfo };
 
 export interface RunnerSummary {
   name: string;
@@ -23,18 +26,6 @@ export interface RunnerSummary {
 /** The trend the latency buckets describe (every response's duration). */
 export const HISTOGRAM_METRIC = 'http_req_duration';
 
-export interface MergeInfo {
-  runners: number;
-  contributed: string[];
-  missing: Array<{ name: string; reason: string }>;
-  percentiles:
-    | { method: 'latency-buckets'; metric: string; bucketRatio: number; relativeError: number; absoluteErrorMs: number; upToMs: number }
-    | { method: 'upper-bound'; metric: string; reason: string };
-  /** Trends whose percentile columns are the highest runner's value (an upper bound). */
-  upperBoundTrends: string[];
-  /** Thresholds that could not be recomputed from merged values: all runners' verdicts must hold. */
-  thresholdsFromRunners: string[];
-}
 
 export interface MergeResult {
   /** Undefined when no runner produced a summary. */

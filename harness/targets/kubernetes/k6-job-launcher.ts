@@ -69,6 +69,11 @@ async function runJob(options: K6JobLauncherOptions, image: string, request: Run
     image,
     labels,
     activeDeadlineSeconds: Math.ceil((durationMs + slackMs) / 1000),
+    // One runner of a split run (runners/split-runner.ts): this Job's share of the test.
+    extraArgs: [
+      ...(request.executionSegment ? ['--execution-segment', request.executionSegment] : []),
+      ...(request.executionSegmentSequence ? ['--execution-segment-sequence', request.executionSegmentSequence] : []),
+    ],
   }) as KubeObject;
   // The client sidecar is where retries happen: it needs the counters the report reads.
   const annotations = (job as unknown as V1Job).spec?.template.metadata?.annotations;
