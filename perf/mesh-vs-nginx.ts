@@ -28,6 +28,7 @@ const SECONDS = Number(process.env.MESH_BENCH_SECONDS ?? 8);
 // p50 measured the backlog, which is what the throughput part measures already.
 const RATE = Number(process.env.MESH_BENCH_RATE ?? 200);
 const CONNECTIONS_FIXED_RATE = 20;
+const LATENCY_ROUNDS = 4;
 const CONNECTIONS_MAX = 64;
 const IN_CLUSTER_URL = 'http://appflaky.retryns.svc.cluster.local/unstable-endpoint';
 
@@ -156,6 +157,18 @@ async function warmUp(url: string, path: string): Promise<void> {
   await cannon({ url, connections: 8, amount: 2000, requests: [{ method: 'GET', path }] });
 }
 
+/** Median p50 and p99 over rounds; counts summed. */
+function medianOfRounds(results: ProbeResult[]): ProbeResult {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    p50Us: median(results.map((r) => r.p50Us)),
+    p99Us: median(results.map((r) => r.p99Us)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+    sent: results.reduce((n, r) => n + r.sent, 0),
+  };
+}
+
 function latencyRow(name: string, m: ProbeResult): string {
   return `${name.padEnd(42)} p50 ${m.p50Us.toFixed(0).padStart(6)} µs  p99 ${m.p99Us.toFixed(0).padStart(6)} µs  ${m.sent} sent  errors ${m.errors} non-2xx ${m.non2xx}`;
 }
@@ -184,10 +197,19 @@ try {
   };
   for (const p of Object.values(paths)) await warmUp(p.url, p.path);
 
-  console.log(`fixed ${RATE} req/s, ${CONNECTIONS_FIXED_RATE} connections, ${SECONDS} s each`);
+  console.log(`fixed ${RATE} req/s, ${CONNECTIONS_FIXED_RATE} connections, ${SECONDS} s each in ${LATENCY_ROUNDS} interleaved rounds (median of rounds)`);
+  // Paths take turns in short rounds and each keeps the median of its rounds: other load on
+  // the machine drifts over a run, and measured one after the other a quiet minute for one
+  // path and a busy one for the next made a hop come out negative.
+  const rounds: Record<string, ProbeResult[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+  for (let round = 0; round < LATENCY_ROUNDS; round++) {
+    for (const [name, p] of Object.entries(paths)) {
+      rounds[name].push(await probeLatency({ ...p, rate: RATE, seconds: SECONDS / LATENCY_ROUNDS, connections: CONNECTIONS_FIXED_RATE }));
+    }
+  }
   const fixed: Record<string, ProbeResult> = {};
-  for (const [name, p] of Object.entries(paths)) {
-    fixed[name] = await probeLatency({ ...p, rate: RATE, seconds: SECONDS, connections: CONNECTIONS_FIXED_RATE });
+  for (const [name, results] of Object.entries(rounds)) {
+    fixed[name] = medianOfRounds(results);
     console.log(latencyRow(name, fixed[name]));
   }
   const nginxHopP50 = fixed.nginx1.p50Us - fixed.app.p50Us;
