@@ -172,7 +172,7 @@ async function runCell(context: { options: BenchOptions; folder: RunFolder; stag
   const launcher = target.launcherFor(vantage, options.runner);
   // Split in-mesh load: the one vantage a single load generator pod may not saturate.
   const runners = vantage === 'in-mesh' ? (plan.scenario.runners ?? 1) : 1;
-  const runner = runners > 1 ? createSplitRunner(launcher, runners) : launcher;
+  const runner = runners > 1 ? (launcher.distribute?.(runners) ?? createSplitRunner(launcher, runners)) : launcher;
   // The engine that runs this cell can differ by vantage (a k6 Job in a cluster): its gaps join the target's.
   if (runner.limitations?.length) folder.record.limitations = [...new Set([...(folder.record.limitations ?? []), ...runner.limitations])];
   const endpoint = target.endpoint(vantage, plan.scenario.url);

@@ -59,4 +59,9 @@ export interface Runner {
   run(request: RunRequest): Promise<RunResult>;
   /** Where this engine's figures can differ from real k6's (shown in reports beside the target's); none for k6 itself. */
   readonly limitations?: readonly string[];
+  /**
+   * A runner that splits a test over `runners` by its own means (the k6-operator's
+   * TestRun); without it, the split is N copies of this runner (split-runner.ts).
+   */
+  distribute?(runners: number): Runner;
 }

@@ -12,6 +12,7 @@ import type { IstioConfig } from '../../model/istio-objects.ts';
 import type { AppBehaviour, Plan, VantageName } from '../../model/plan.ts';
 import type { ProxyStats } from '../../model/proxy-observations.ts';
 import type { Runner } from '../../runners/runner.ts';
+import { createSplitRunner } from '../../runners/split-runner.ts';
 import { rebaseUrl, serviceFromUrl } from '../service-url.ts';
 import type { PrepareContext, PropagationInfo, StageApplication, Target, VantageEndpoint } from '../target.ts';
 import { apiFailure, isNotFound, retryThrottled } from './api-errors.ts';
@@ -22,6 +23,8 @@ import { companionLoadBalancer, waitForServiceAddress } from './external-address
 import { INJECTION_LABEL, REVISION_LABEL, type InjectionChoice } from './injection.ts';
 import { INGRESS_GATEWAY_SERVICES, nativeSidecars } from './istio-install.ts';
 import { createK6JobLauncher } from './k6-job-launcher.ts';
+import { fallbackNotice, k6OperatorServed } from './k6-operator.ts';
+import { createTestRunLauncher } from './test-run-launcher.ts';
 import { type KubeObject, type ObjectRef, describeRef, refOf, userFields } from './object-ref.ts';
 import { type PreflightResult, preflight } from './preflight.ts';
 import { waitForPropagation } from './propagation.ts';
@@ -136,24 +139,43 @@ export class KubernetesTarget implements Target {
     if (vantage !== 'in-mesh') return local;
     const plan = this.requirePlan();
     const snapshot = this.requireSnapshot();
-    return createK6JobLauncher({
-      kc: this.requireConnection().kc,
-      namespace: plan.namespace,
-      nativeSidecar: this.description.nativeSidecars === 'true',
-      image: this.options.k6Image,
-      beforeCreate: async (object) => {
+    const kc = this.requireConnection().kc;
+    const nativeSidecar = this.description.nativeSidecars === 'true';
+    const hooks = {
+      beforeCreate: async (object: KubeObject) => {
         snapshot.record(refOf(object), undefined, { transient: true });
         await snapshot.touch(refOf(object));
       },
-      afterDelete: async (object) => {
+      afterDelete: async (object: KubeObject) => {
         const entry = snapshot.find(refOf(object));
         if (entry) entry.state = 'deleted';
         await snapshot.save();
       },
+    };
+    const jobs = createK6JobLauncher({
+      kc,
+      namespace: plan.namespace,
+      nativeSidecar,
+      image: this.options.k6Image,
+      ...hooks,
       onClientStats: (text) => {
         this.clientStats = text;
       },
     });
+    // Split load: a TestRun when the k6-operator is installed, else N Jobs with segments.
+    const distribute = (runners: number): Runner => ({
+      name: jobs.name,
+      version: () => jobs.version(),
+      run: async (request) => {
+        if (await k6OperatorServed(kc)) {
+          this.options.log.info(`in-mesh load: a k6-operator TestRun with ${runners} runners`);
+          return createTestRunLauncher({ kc, namespace: plan.namespace, runners, nativeSidecar, image: this.options.k6Image, ...hooks }).run(request);
+        }
+        this.options.log.warn(fallbackNotice(runners));
+        return createSplitRunner(jobs, runners).run(request);
+      },
+    });
+    return { ...jobs, distribute };
   }
 
   async applyStage(options: { stage: string; config: IstioConfig; behaviour?: Record<string, Partial<AppBehaviour>> }): Promise<StageApplication> {

@@ -10,6 +10,9 @@ import { expect } from 'chai';
 import { BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { buildBundleConfigMap, buildSegmentJobs, buildTestRun, segmentArgs, segmentSequence, summaryFromRunnerLog } from '../../../harness/runners/k6-job/k6-job.ts';
 import { fallbackNotice, k6OperatorServed } from '../../../harness/targets/kubernetes/k6-operator.ts';
+import type { KubeObject } from '../../../harness/targets/kubernetes/object-ref.ts';
+import { createTestRunLauncher } from '../../../harness/targets/kubernetes/test-run-launcher.ts';
+import { TempDir } from '../../runners/embedded/helpers.ts';
 import { projectRoot } from '../../../harness/util/project-root.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
 import { createAll, eventually, startTestCluster, yamlObjects } from './helpers.ts';
@@ -100,5 +103,58 @@ describe('kubernetes target: distributed runners against a real API server', fun
     expect(refused).to.equal(true);
     await custom.deleteNamespacedCustomObject({ group: 'k6.io', version: 'v1alpha1', namespace: NS, plural: 'testruns', name: base.name });
     await eventually('TestRun gone', async () => ((await custom.listNamespacedCustomObject({ group: 'k6.io', version: 'v1alpha1', namespace: NS, plural: 'testruns' })) as { items: unknown[] }).items.length === 0 ? true : undefined);
+  });
+
+  it('a TestRun whose runners never start: each runner named, nothing contributed, TestRun and ConfigMap deleted', async () => {
+    // Runs after the CRD test above. No operator runs here, so no runner pod appears on its
+    // own; the test adds one Pending pod for runner 2, whose log no kubelet can serve.
+    const core = admin.makeApiClient(CoreV1Api);
+    await eventually('default ServiceAccount', async () => ((await core.listNamespacedServiceAccount({ namespace: NS })).items.some((a) => a.metadata?.name === 'default') ? true : undefined)).catch(() =>
+      core.createNamespacedServiceAccount({ namespace: NS, body: { metadata: { name: 'default' } } }),
+    );
+    const dir = new TempDir();
+    const created: string[] = [];
+    const deleted: string[] = [];
+    try {
+      const launcher = createTestRunLauncher({
+        kc: admin,
+        namespace: NS,
+        runners: 3,
+        nativeSidecar: true,
+        slackMs: 1000,
+        pollMs: 200,
+        beforeCreate: async (object: KubeObject) => {
+          created.push(`${object.kind}/${object.metadata.name}`);
+          if (object.kind === 'TestRun') {
+            const name = object.metadata.name;
+            await core.createNamespacedPod({
+              namespace: NS,
+              body: {
+                metadata: { name: `${name}-2-abcde`, labels: { k6_cr: name, 'batch.kubernetes.io/job-name': `${name}-2` } },
+                spec: { automountServiceAccountToken: false, containers: [{ name: 'k6', image: 'grafana/k6:0.49.0' }] },
+              },
+            });
+          }
+        },
+        afterDelete: async (object: KubeObject) => {
+          deleted.push(`${object.kind}/${object.metadata.name}`);
+        },
+      });
+      const result = await launcher.run({ bundlePath: dir.script('export default function () {}'), env: { DURATION: '1s' }, tags: { stage: 'baseline', vantage: 'in-mesh' }, summaryPath: `${dir.path}/summary.json` });
+      expect(result.outcome).to.equal('engine-error');
+      expect(result.summary).to.equal(undefined);
+      expect(result.distribution?.contributed).to.deep.equal([]);
+      const missing = result.distribution!.missing;
+      expect(missing.map((m) => m.name)).to.deep.equal(['runner-1', 'runner-2', 'runner-3']);
+      expect(missing[0].reason).to.match(/^never started: no pod for rb-k6-[0-9a-f]{8}-1 before the deadline$/);
+      expect(missing[1].reason).to.match(/^pod rb-k6-[0-9a-f]{8}-2-abcde: /);
+      expect(result.detail).to.include('0 of 3 runners contributed');
+      expect(deleted.sort()).to.deep.equal(created.sort());
+      const custom = admin.makeApiClient(CustomObjectsApi);
+      await eventually('TestRun gone', async () => ((await custom.listNamespacedCustomObject({ group: 'k6.io', version: 'v1alpha1', namespace: NS, plural: 'testruns' })) as { items: unknown[] }).items.length === 0 ? true : undefined);
+      expect((await core.listNamespacedConfigMap({ namespace: NS, labelSelector: 'app.kubernetes.io/managed-by=resilience-bench' })).items).to.have.length(0);
+    } finally {
+      dir.remove();
+    }
   });
 });
