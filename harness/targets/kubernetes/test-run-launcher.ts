@@ -19,7 +19,7 @@ import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
 import type { KubeObject } from './object-ref.ts';
 import { podProblems, sleep } from './pods.ts';
-import { PROXY_CONFIG_ANNOTATION, proxyStatsConfig } from './workloads.ts';
+import { proxyStatsConfig } from './workloads.ts';
 
 export interface TestRunLauncherOptions {
   kc: KubeConfig;
