@@ -3,6 +3,7 @@
  * k6 v0.49 does. Compared key by key with the fixture written by real k6 (values differ
  * run to run; names, types, value columns, thresholds maps and group/check ids do not).
  */
+import { LATENCY_BUCKET_METRIC, latencyBucketThresholds } from '../../../harness/model/latency-histogram.ts';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,7 +135,9 @@ export function handleSummary(data) { return { '${join(dir.path, 'k6-summary.jso
     // Every metric real k6 reports for this script, with the fixture's type, contains and columns.
     const builtins = Object.keys(fixture.metrics).filter((n) => n.startsWith('http_') || ['checks', 'data_received', 'data_sent', 'iterations', 'iteration_duration', 'vus', 'vus_max'].includes(n));
     const breakdown = ['0', '200', '400', '404', '429', '500', '502', '503', '504'].map((s) => `http_reqs{status:${s}}`).concat(['1000', '1050', '1211', '1212', '1220'].map((c) => `http_reqs{error_code:${c}}`));
-    const expected = [...builtins.filter((n) => n !== 'http_req_duration{vantage:in-mesh}'), ...breakdown, 'success_rate', 'successes', 'failures'];
+    // The latency buckets (model/latency-histogram.ts) appear as the breakdown does: one sub-metric per threshold.
+    const buckets = [LATENCY_BUCKET_METRIC, ...Object.keys(latencyBucketThresholds())];
+    const expected = [...builtins.filter((n) => n !== 'http_req_duration{vantage:in-mesh}'), ...breakdown, ...buckets, 'success_rate', 'successes', 'failures'];
     expect(Object.keys(data.metrics).sort()).to.deep.equal(expected.sort());
     for (const name of builtins.filter((n) => n in data.metrics)) {
       const shape = metricShape(data.metrics[name]) as { thresholds?: unknown };
