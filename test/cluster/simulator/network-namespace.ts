@@ -5,7 +5,7 @@
  * (10.244.N.254 is the namespace's own).
  * Nothing uses the machine's own addresses, and everything stays on this machine.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -50,7 +50,15 @@ export async function createNetworkNamespace(): Promise<NetworkNamespace> {
   const peer = `rbp${process.pid % 100000}n${n}`.slice(0, 15);
   const hostAddress = `10.244.${n}.1`;
   let next = 2;
+  // A test process that exits without its after hooks (an uncaught error, process.exit)
+  // must not leave the namespace behind either; SIGKILL is the only way to leak it.
+  const removeSync = () => {
+    spawnSync('ip', ['link', 'del', host], { stdio: 'ignore' });
+    spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  };
+  process.once('exit', removeSync);
   const remove = async () => {
+    process.off('exit', removeSync);
     await ip('link', 'del', host).catch(() => undefined);
     await ip('netns', 'del', name).catch(() => undefined);
   };
