@@ -17,7 +17,8 @@
 import { DEFAULT_BEHAVIOUR } from '../../model/behaviour.ts';
 import type { AppBehaviour, VantageName, WorkloadSpec } from '../../model/plan.ts';
 import { type AttemptShares, attemptCut, attemptShares, longestSequenceMs, round, sequenceCutNote, type UpstreamOutcome, upstreamOutcome } from './attempt-model.ts';
-import { HOST_SELECTION_PICKS, type HostGroup, sequenceBounds } from './host-selection.ts';
+import { HOST_SELECTION_PICKS } from '../semantics/host-selection-picks.ts';
+import { type HostGroup, sequenceBounds } from './host-selection.ts';
 import { tryParseDuration } from '../../util/duration.ts';
 import { effectiveMtlsMode } from '../semantics/mtls-mode.ts';
 import type { Prediction } from './prediction.ts';

@@ -20,8 +20,7 @@
  * test/istio/expected-outcome-hosts.test.ts and against the mesh in test/model/.
  */
 
-/** Picks per host selection: the first plus `host_selection_retry_max_attempts` (5, Istio). */
-export const HOST_SELECTION_PICKS = 6;
+import { HOST_SELECTION_PICKS } from '../semantics/host-selection-picks.ts';
 
 export interface HostGroup {
   /** Endpoints of this group (replicas of one Deployment). */

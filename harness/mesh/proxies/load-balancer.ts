@@ -4,12 +4,12 @@
  * replacement, the one with fewer active requests wins, the first on a tie), or
  * ROUND_ROBIN / RANDOM when a DestinationRule's `loadBalancer.simple` asks for it. Every
  * policy keeps Envoy's `previous_hosts` retry predicate: a retry avoids hosts already
- * tried while another is available (Istio sets 5 host selection attempts).
+ * tried while another is available (the first draw plus Istio's 5 host selection retries).
  */
 import type { LoadBalancerPolicy } from '../control-plane/destination-policy.ts';
+import { HOST_SELECTION_PICKS } from '../../istio/semantics/host-selection-picks.ts';
 import type { Random } from '../shared/random.ts';
 
-const HOST_SELECTION_ATTEMPTS = 5;
 /** Envoy's `choice_count` default for LEAST_REQUEST. */
 const LEAST_REQUEST_CHOICES = 2;
 
@@ -17,11 +17,11 @@ export interface LoadBalancer<H> {
   pick(hosts: readonly H[], avoid: ReadonlySet<H>): H | undefined;
 }
 
-/** Applies `previous_hosts`: draws again while the choice was already tried, up to 5 draws. */
+/** Applies `previous_hosts`: draws again while the choice was already tried, up to 6 draws in all. */
 function avoidingPrevious<H>(hosts: readonly H[], avoid: ReadonlySet<H>, draw: () => H): H | undefined {
   if (hosts.length === 0) return undefined;
   let chosen = draw();
-  for (let i = 1; i < HOST_SELECTION_ATTEMPTS && avoid.has(chosen); i++) chosen = draw();
+  for (let i = 1; i < HOST_SELECTION_PICKS && avoid.has(chosen); i++) chosen = draw();
   return chosen;
 }
 
