@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { meshLimitations } from '../../harness/mesh/control-plane/limitations.ts';
-import { appRoute, config, workload } from './helpers.ts';
+import { appRoute, config, destinationRule, workload } from './helpers.ts';
 
 const options = { workloads: [workload()] };
 
@@ -27,5 +27,13 @@ describe('mesh limitations', () => {
     const longer = meshLimitations(options, config({ virtualServices: [appRoute({ retries: { attempts: 3, perTryTimeout: '50ms', retryOn: '5xx' } })] }));
     const noRetries = meshLimitations(options, config({ virtualServices: [appRoute({ retries: { attempts: 0, perTryTimeout: '5ms' } })] }));
     for (const lines of [longer, noRetries]) expect(lines.some((line) => line.startsWith('perTryTimeout'))).to.equal(false);
+  });
+
+  it('says that consistent hashing and PASSTHROUGH run as least request, and only then', () => {
+    const hashed = meshLimitations(options, config({ destinationRules: [destinationRule({ host: 'appflaky', trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x-user' } } } as never })] }));
+    const passthrough = meshLimitations(options, config({ destinationRules: [destinationRule({ host: 'appflaky', subsets: [{ name: 'v1', labels: {}, trafficPolicy: { loadBalancer: { simple: 'PASSTHROUGH' } } as never }] })] }));
+    const roundRobin = meshLimitations(options, config({ destinationRules: [destinationRule({ host: 'appflaky', trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } as never })] }));
+    for (const lines of [hashed, passthrough]) expect(lines.some((line) => line.startsWith('loadBalancer consistentHash and PASSTHROUGH run as LEAST_REQUEST'))).to.equal(true);
+    expect(roundRobin.some((line) => line.startsWith('loadBalancer'))).to.equal(false);
   });
 });

@@ -57,6 +57,12 @@ export function meshLimitations(options: Pick<LocalMeshOptions, 'workloads' | 't
   if (policies.some((p) => p?.tls?.mode === 'SIMPLE' || p?.tls?.mode === 'MUTUAL')) {
     out.push('DestinationRule tls SIMPLE/MUTUAL: the local mesh has no user-supplied certificates; MUTUAL is treated as ISTIO_MUTUAL and SIMPLE presents no client certificate (so a sidecar rejects it).');
   }
+  const balancers = policies.map((p) => (p as { loadBalancer?: { simple?: unknown; consistentHash?: unknown } } | undefined)?.loadBalancer);
+  if (balancers.some((lb) => lb?.consistentHash !== undefined || lb?.simple === 'PASSTHROUGH')) {
+    out.push(
+      'loadBalancer consistentHash and PASSTHROUGH run as LEAST_REQUEST locally (mesh-semantics §11): requests are not pinned to a host by their hash, and retries still avoid hosts already tried, where Istio leaves that out for consistent hashing.',
+    );
+  }
   if (policies.some((p) => p?.outlierDetection?.consecutiveErrors !== undefined)) {
     out.push('outlierDetection.consecutiveErrors is ignored, as Istio has ignored it since 1.7.');
   }

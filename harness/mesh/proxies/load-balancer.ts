@@ -1,5 +1,5 @@
 /**
- * Host choice within one cluster (mesh-semantics §1, §4): Istio's default LEAST_REQUEST
+ * Host choice within one cluster (mesh-semantics §11, and §1.10 for retries): Istio's default LEAST_REQUEST
  * (Envoy's power of two choices with all weights equal: two hosts drawn at random, with
  * replacement, the one with fewer active requests wins, the first on a tie), or
  * ROUND_ROBIN / RANDOM when a DestinationRule's `loadBalancer.simple` asks for it. Every

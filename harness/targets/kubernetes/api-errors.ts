@@ -57,21 +57,3 @@ function networkMessage(error: unknown): string {
   if (code && !parts.some((p) => p.includes(code))) parts.push(code);
   return parts.join(': ');
 }
-
-/**
- * Runs `request` again when the API server answers 429 (API priority and fairness, or a
- * resource whose storage is still initialising right after its CRD appeared), after the
- * Retry-After it gives, as client-go does. Other failures are the caller's.
- */
-export async function retryThrottled<T>(request: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      if (attempt >= attempts || !(error instanceof ApiException) || error.code !== 429) throw error;
-      const header = Number(error.headers?.['retry-after']);
-      const seconds = Number.isFinite(header) && header > 0 ? Math.min(header, 10) : attempt;
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    }
-  }
-}

@@ -5,8 +5,8 @@
  * conflicting field and its owner named.
  */
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../../errors/user-error.ts';
-import { apiFailure, retryThrottled } from './api-errors.ts';
+import { isUserError, UserError } from '../../errors/user-error.ts';
+import { apiFailure } from './api-errors.ts';
 import { type KubeObject, describeRef, refOf } from './object-ref.ts';
 
 export const FIELD_MANAGER = 'resilience-bench';
@@ -26,8 +26,9 @@ export async function applyObjects(options: ApplyOptions): Promise<void> {
   const conflicts: string[] = [];
   for (const object of options.objects) {
     try {
-      await retryThrottled(() => api.patch(object, undefined, 'All', manager, false, PatchStrategy.ServerSideApply));
+      await api.patch(object, undefined, 'All', manager, false, PatchStrategy.ServerSideApply);
     } catch (error) {
+      if (isUserError(error)) throw error; // the API server is gone (CLUSTER_UNREACHABLE)
       const failure = apiFailure(error);
       if (failure.status !== 409) throw applyError(object, failure.message, options.stage);
       conflicts.push(describeConflict(object, failure));
@@ -44,8 +45,9 @@ export async function applyObjects(options: ApplyOptions): Promise<void> {
   for (const object of options.objects) {
     await options.beforeChange?.(object);
     try {
-      await retryThrottled(() => api.patch(object, undefined, undefined, manager, false, PatchStrategy.ServerSideApply));
+      await api.patch(object, undefined, undefined, manager, false, PatchStrategy.ServerSideApply);
     } catch (error) {
+      if (isUserError(error)) throw error;
       const failure = apiFailure(error);
       if (failure.status === 409) {
         throw new UserError({ code: 'FIELD_MANAGER_CONFLICT', message: `another field manager took fields of ${describeRef(refOf(object))} during the stage: ${describeConflict(object, failure)}`, fix: 'stop the other writer (controller, GitOps sync) while the bench runs', stage: options.stage });

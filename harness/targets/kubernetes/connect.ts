@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
 import { suggestName } from '../../yaml/closest-name.ts';
+import { OutageTolerantKubeConfig } from './ride-out-outages.ts';
 
 export interface ConnectOptions {
   kubeconfig?: string;
@@ -20,7 +21,8 @@ export interface ConnectOptions {
 }
 
 export interface ClusterConnection {
-  kc: KubeConfig;
+  /** Its API clients ride out a short API server outage (ride-out-outages.ts). */
+  kc: OutageTolerantKubeConfig;
   /** Where the configuration came from: a file path, `$KUBECONFIG`, or `in-cluster`. */
   source: string;
   context: string;
@@ -31,7 +33,7 @@ export interface ClusterConnection {
 
 export function connect(options: ConnectOptions = {}): ClusterConnection {
   const env = options.env ?? process.env;
-  const kc = new KubeConfig();
+  const kc = new OutageTolerantKubeConfig();
   let source: string;
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) {

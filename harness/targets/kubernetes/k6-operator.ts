@@ -19,7 +19,9 @@ export async function k6OperatorServed(kc: KubeConfig): Promise<boolean> {
   }
 }
 
-/** What the run prints when it falls back to plain Jobs. */
-export function fallbackNotice(runners: number): string {
-  return `the k6-operator is not installed (k6.io/v1alpha1 TestRun is not served): running ${runners} Jobs with k6 execution segments instead; to use TestRuns, ${K6_OPERATOR_INSTALL}`;
+/** What the run prints when it falls back to plain Jobs: the operator is absent, or the user may not use it. */
+export function fallbackNotice(runners: number, operator: 'absent' | 'not-permitted' = 'absent'): string {
+  const jobs = `running ${runners} Jobs with k6 execution segments instead`;
+  if (operator === 'not-permitted') return `the k6-operator is installed but the user may not get, create and delete k6.io testruns: ${jobs}; to use TestRuns, bind the role in manifests/rbac/ (it grants them)`;
+  return `the k6-operator is not installed (k6.io/v1alpha1 TestRun is not served): ${jobs}; to use TestRuns, ${K6_OPERATOR_INSTALL}`;
 }

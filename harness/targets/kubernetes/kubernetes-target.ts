@@ -7,7 +7,7 @@
  * put the snapshot back (also what `bench restore <run-dir>` does after a crash).
  */
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { UserError } from '../../errors/user-error.ts';
+import { isUserError, UserError } from '../../errors/user-error.ts';
 import type { IstioConfig } from '../../model/istio-objects.ts';
 import type { AppBehaviour, Plan, VantageName } from '../../model/plan.ts';
 import type { ProxyStats } from '../../model/proxy-observations.ts';
@@ -15,7 +15,7 @@ import type { Runner } from '../../runners/runner.ts';
 import { createSplitRunner } from '../../runners/split-runner.ts';
 import { rebaseUrl, serviceFromUrl } from '../service-url.ts';
 import type { PrepareContext, PropagationInfo, StageApplication, Target, VantageEndpoint } from '../target.ts';
-import { apiFailure, isNotFound, retryThrottled } from './api-errors.ts';
+import { apiFailure, isNotFound } from './api-errors.ts';
 import { FIELD_MANAGER, applyObjects } from './apply-objects.ts';
 import { withBehaviour } from './behaviour-env.ts';
 import { type ClusterConnection, type ConnectOptions, connect, describeConnection } from './connect.ts';
@@ -76,7 +76,10 @@ export class KubernetesTarget implements Target {
   private externalBase: string | undefined;
   private gatewayBase: string | undefined;
   private serverCountersBefore = new Map<string, Record<string, number>>();
-  private clientStats: string | undefined;
+  /** Counters of each k6 pod's sidecar in this cell (one per runner of a split run). */
+  private clientStats: string[] = [];
+  /** Why this cell has no client-sidecar counters although the server sidecars' were read. */
+  private clientStatsMissing: string | undefined;
   private statsUnavailable: string | undefined;
   private readonly notes: string[] = [];
   private readonly description: Record<string, string> = { target: 'kubernetes' };
@@ -94,6 +97,7 @@ export class KubernetesTarget implements Target {
     const connection = connect(this.options.connect);
     this.connection = connection;
     Object.assign(this.description, describeConnection(connection));
+    connection.kc.onOutage = (message) => log.warn(message);
     log.info(`cluster: context ${connection.context}, server ${this.description.server} (from ${connection.source})`);
 
     const checks = await preflight({ connection, plan, vantages: this.options.vantages, injection: this.options.injection, keep: this.options.keep });
@@ -159,7 +163,7 @@ export class KubernetesTarget implements Target {
       image: this.options.k6Image,
       ...hooks,
       onClientStats: (text) => {
-        this.clientStats = text;
+        if (text) this.clientStats.push(text);
       },
     });
     // Split load: a TestRun when the k6-operator is installed, else N Jobs with segments.
@@ -167,11 +171,13 @@ export class KubernetesTarget implements Target {
       name: jobs.name,
       version: () => jobs.version(),
       run: async (request) => {
-        if (await k6OperatorServed(kc)) {
+        const served = await k6OperatorServed(kc);
+        if (served && this.checks?.can.testRuns) {
           this.options.log.info(`in-mesh load: a k6-operator TestRun with ${runners} runners`);
+          this.clientStatsMissing = "not measured, because the k6-operator's runner pods end their sidecars with the run, before the client sidecars' counters (retries, per-try timeouts) can be read";
           return createTestRunLauncher({ kc, namespace: plan.namespace, runners, nativeSidecar, image: this.options.k6Image, ...hooks }).run(request);
         }
-        this.options.log.warn(fallbackNotice(runners));
+        this.options.log.warn(fallbackNotice(runners, served ? 'not-permitted' : 'absent'));
         return createSplitRunner(jobs, runners).run(request);
       },
     });
@@ -237,18 +243,21 @@ export class KubernetesTarget implements Target {
   }
 
   async resetProxyStats(): Promise<void> {
-    this.clientStats = undefined;
+    this.clientStats = [];
+    this.clientStatsMissing = undefined;
     this.serverCountersBefore = this.statsUnavailable ? new Map() : await this.readServerCounters();
   }
 
   async readProxyStats(): Promise<ProxyStats> {
     const collectedAt = new Date().toISOString();
     if (this.statsUnavailable) return { collectedAt, proxies: {}, unavailable: this.statsUnavailable };
+    // Server counters alone would read as "no retries": the retries happen in the client sidecar.
+    if (this.clientStatsMissing) return { collectedAt, proxies: {}, unavailable: this.clientStatsMissing };
     const proxies: Record<string, Record<string, number>> = {};
     const after = await this.readServerCounters();
     for (const [pod, counters] of after) proxies[pod] = counterDelta(counters, this.serverCountersBefore.get(pod) ?? {});
-    // The k6 pod is new for each cell: its counters start at zero.
-    if (this.clientStats) proxies['client-sidecar'] = envoyCounters(this.clientStats);
+    // Each k6 pod is new for the cell, so its counters start at zero; a split run's pods add up.
+    if (this.clientStats.length > 0) proxies['client-sidecar'] = sumCounters(this.clientStats.map(envoyCounters));
     if (Object.keys(proxies).length === 0) return { collectedAt, proxies, unavailable: 'not measured, because no sidecar answered on port 15020 through the API server' };
     return { collectedAt, proxies };
   }
@@ -280,9 +289,10 @@ export class KubernetesTarget implements Target {
   private async readCurrent(ref: ObjectRef): Promise<KubeObject | undefined> {
     const api = KubernetesObjectApi.makeApiClient(this.requireConnection().kc);
     try {
-      return userFields(await retryThrottled(() => api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })));
+      return userFields(await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }));
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      if (isUserError(error)) throw error;
       throw new UserError({ code: 'CLUSTER_REQUEST_FAILED', message: `could not read ${describeRef(ref)} for the snapshot: ${apiFailure(error).message}`, fix: 'nothing was changed; check the cluster and run again' });
     }
   }
@@ -412,4 +422,10 @@ function labelText(labels: Record<string, string | null>): string {
   return Object.entries(labels)
     .map(([k, v]) => (v === null ? `-${k}` : `${k}=${v}`))
     .join(', ');
+}
+
+function sumCounters(all: Record<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const counters of all) for (const [name, value] of Object.entries(counters)) sum[name] = (sum[name] ?? 0) + value;
+  return sum;
 }

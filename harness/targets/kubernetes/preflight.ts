@@ -39,7 +39,7 @@ export interface PreflightResult {
   istiod?: IstiodInfo;
   injection: InjectionDecision;
   /** Optional permissions, by what they enable. */
-  can: { exec: boolean; podProxy: boolean; listNodes: boolean };
+  can: { exec: boolean; podProxy: boolean; listNodes: boolean; testRuns: boolean };
   /** Things the run does differently because an optional permission is missing. */
   notes: string[];
 }
@@ -71,13 +71,14 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
     kubernetesMinor: Number.parseInt(version.minor, 10) || 0,
     istiod,
     injection,
-    can: { exec: !isDenied('create', 'pods', 'exec') && !isDenied('get', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes') },
+    can: { exec: !isDenied('create', 'pods', 'exec') && !isDenied('get', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes'), testRuns: ['get', 'create', 'delete'].every((verb) => !isDenied(verb, 'testruns')) },
     notes,
   };
 }
 
 async function checkReachable(connection: ClusterConnection, timeoutMs: number): Promise<{ gitVersion: string; minor: string }> {
-  const api = connection.kc.makeApiClient(VersionApi);
+  // Direct: an absent cluster must fail now, not after the outage budget.
+  const api = connection.kc.makeDirectApiClient(VersionApi);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);

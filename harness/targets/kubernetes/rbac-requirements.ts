@@ -95,6 +95,9 @@ export function accessRequirements(options: RequirementOptions): AccessRequireme
     add(['get', 'create', 'delete'], { group: '', resource: 'configmaps', namespace, why: 'hold the k6 bundle for the in-mesh Job' });
     add(['get', 'create', 'delete'], { group: 'batch', resource: 'jobs', namespace, why: 'run k6 inside the mesh' });
     add(['get'], { group: '', resource: 'pods', subresource: 'log', namespace, why: "read the k6 summary from the Job's pod log" });
+    if ((plan.scenario.runners ?? 1) > 1) {
+      add(['get', 'create', 'delete'], { group: 'k6.io', resource: 'testruns', namespace, why: 'hand split in-mesh load to the k6-operator', fallback: 'N plain Jobs with k6 execution segments' });
+    }
   }
   if (options.vantages.includes('external')) {
     add(['get'], { group: '', resource: 'services', namespace: plan.namespace, why: "find the Service's LoadBalancer address or NodePort" });

@@ -8,7 +8,7 @@
  * back regardless, and the report says whose change it replaced.
  */
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { apiFailure, isNotFound, retryThrottled } from './api-errors.ts';
+import { apiFailure, isNotFound } from './api-errors.ts';
 import { type KubeObject, describeRef } from './object-ref.ts';
 import type { Snapshot, SnapshotEntry } from './snapshot.ts';
 
@@ -39,7 +39,7 @@ export async function restoreSnapshot(kc: KubeConfig, snapshot: Snapshot, option
     const attempts = entry.ref.kind === 'PeerAuthentication' ? (options.attempts ?? 3) : 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        await retryThrottled(() => restoreEntry({ api, snapshot, entry, keep, report }));
+        await restoreEntry({ api, snapshot, entry, keep, report });
         break;
       } catch (error) {
         if (attempt < attempts) {

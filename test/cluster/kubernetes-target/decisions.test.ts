@@ -96,6 +96,16 @@ describe('kubernetes target: permissions a plan needs', () => {
     expect(exec?.fallback).to.include('settle');
     expect(accessRequirements({ plan, vantages: ['in-mesh'] }).find((r) => r.resource === 'peerauthentications')?.fallback).to.equal(undefined);
   });
+
+  it('asks for k6.io testruns only for a split in-mesh run, and as optional (N Jobs instead)', async () => {
+    const plan = await testPlan();
+    expect(accessRequirements({ plan, vantages: ['in-mesh'] }).some((r) => r.resource === 'testruns')).to.equal(false);
+    const split = { ...plan, scenario: { ...plan.scenario, runners: 4 } };
+    const testRuns = accessRequirements({ plan: split, vantages: ['in-mesh'] }).filter((r) => r.resource === 'testruns');
+    expect(testRuns.map(describeRequirement)).to.deep.equal(['get k6.io/testruns in namespace retryns', 'create k6.io/testruns in namespace retryns', 'delete k6.io/testruns in namespace retryns']);
+    expect(testRuns.every((r) => r.fallback === 'N plain Jobs with k6 execution segments')).to.equal(true);
+    expect(accessRequirements({ plan: split, vantages: ['external'] }).some((r) => r.resource === 'testruns')).to.equal(false);
+  });
 });
 
 describe('kubernetes target: workloads, stages and addresses', () => {

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, CustomObjectsApi, KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
-import { retryThrottled } from '../../../harness/targets/kubernetes/api-errors.ts';
+import { ApiException, CustomObjectsApi, type KubeConfig, KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { OutageTolerantKubeConfig } from '../../../harness/targets/kubernetes/ride-out-outages.ts';
 import { loadPlan } from '../../../harness/plan/load-plan.ts';
 import { resolvePlanPath } from '../../../harness/plan/resolve-plan.ts';
 import type { Plan } from '../../../harness/model/plan.ts';
@@ -19,8 +19,9 @@ export const NAMESPACE = 'retryns';
 const HERE = join(projectRoot, 'test', 'cluster', 'kubernetes-target');
 export const ROLE_FILE = join(projectRoot, 'manifests', 'rbac', 'resilience-bench-role.yaml');
 
+/** As the bench connects: its clients retry a throttled or briefly absent API server. */
 export function kubeConfig(path: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new OutageTolerantKubeConfig();
   kc.loadFromFile(path);
   return kc;
 }
@@ -141,7 +142,7 @@ export async function namespaceState(kc: KubeConfig, namespace: string): Promise
     return state;
   }
   for (const [apiVersion, kind] of KINDS) {
-    const list = await retryThrottled(() => api.list(apiVersion, kind, namespace));
+    const list = await api.list(apiVersion, kind, namespace);
     for (const item of list.items) {
       const { metadata, ...rest } = item as KubernetesObject & { status?: unknown };
       delete (rest as { status?: unknown }).status;

@@ -32,6 +32,9 @@ export interface K6Invocation {
   env: Record<string, string>;
   tags: Record<string, string>;
   script: string;
+  /** This pod's share of a split run (`--execution-segment`, `--execution-segment-sequence`). */
+  executionSegment?: string;
+  executionSegmentSequence?: string;
 }
 
 /** The `k6 run …` line of the container's `sh -c` script. */
@@ -42,15 +45,41 @@ export function k6Invocation(pod: V1Pod): K6Invocation {
   const words = shellWords(line);
   const env: Record<string, string> = {};
   const tags: Record<string, string> = {};
+  const invocation: K6Invocation = { env, tags, script: words.at(-1) ?? '' };
   for (let i = 2; i < words.length - 1; i++) {
-    const [key, ...value] = (words[i + 1] ?? '').split('=');
+    const next = words[i + 1] ?? '';
+    const [key, ...value] = next.split('=');
     if (words[i] === '-e') env[key] = value.join('=');
     else if (words[i] === '--tag') tags[key] = value.join('=');
+    else if (words[i] === '--execution-segment') invocation.executionSegment = next;
+    else if (words[i] === '--execution-segment-sequence') invocation.executionSegmentSequence = next;
     else continue;
     i++;
   }
-  return { env, tags, script: words.at(-1) ?? '' };
+  return invocation;
 }
+
+/**
+ * On a cluster each k6 pod has its own sidecar, whose counters start at zero. Here all k6
+ * pods share the mesh's one client sidecar, so pods that run at the same time (a split
+ * run's Jobs) would each count the others' traffic. The pods of one overlapping group
+ * therefore report once: the last to finish gives the group's whole delta, the others
+ * none, so their sum is what the cluster's sidecars would add up to.
+ */
+const sharedSidecar = {
+  active: 0,
+  before: {} as Record<string, number>,
+  async enter(mesh: LocalMesh) {
+    if (this.active++ === 0) this.before = (await mesh.stats())[CLIENT_PROXY_NAME] ?? {};
+    return {
+      leave: async () => {
+        const before = this.before;
+        if (--this.active > 0) return { before: {}, after: {} };
+        return { before, after: (await mesh.stats())[CLIENT_PROXY_NAME] ?? {} };
+      },
+    };
+  },
+};
 
 /** Runs the pod's k6 and returns its log and exit code. */
 export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Promise<{ log: string; exitCode: number }> {
@@ -66,9 +95,17 @@ export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Pro
     await writeFile(bundlePath, bundle);
     // The Job's line names a path inside the container; here the summary goes to a temporary file.
     const summaryPath = join(dir, 'summary.json');
-    const before = (await mesh.stats())[CLIENT_PROXY_NAME] ?? {};
-    const result = await createEmbeddedRunner().run({ bundlePath, env: { ...invocation.env, SUMMARY_PATH: summaryPath }, tags: invocation.tags, summaryPath, httpProxy: mesh.clientProxyUrl });
-    const after = (await mesh.stats())[CLIENT_PROXY_NAME] ?? {};
+    const window = await sharedSidecar.enter(mesh);
+    const result = await createEmbeddedRunner().run({
+      bundlePath,
+      env: { ...invocation.env, SUMMARY_PATH: summaryPath },
+      tags: invocation.tags,
+      summaryPath,
+      httpProxy: mesh.clientProxyUrl,
+      executionSegment: invocation.executionSegment,
+      executionSegmentSequence: invocation.executionSegmentSequence,
+    });
+    const { before, after } = await window.leave();
     const summary = await readFile(summaryPath, 'utf8').catch(() => (result.summary ? JSON.stringify(result.summary) : ''));
     const lines = [
       `time="${new Date().toISOString()}" level=info msg="embedded k6-compatible runtime: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}"`,
