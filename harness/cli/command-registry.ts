@@ -25,7 +25,7 @@ const RUN_DETAILS = `Options:
   --vantage in-mesh,external    only these vantages
   --engine auto|k6|embedded     k6 when on PATH (or K6_BIN), else the embedded runtime
   --target local|kubernetes     where the system under test runs (default local, the embedded mesh)
-  --context, --kubeconfig, --namespace, --injection, --external-url, --app-image, --keep
+  --context, --kubeconfig, --namespace, --injection, --external-url, --app-image, --keep, --settle
                                 cluster options (--target kubernetes), below
   --seed N                      seed of every random choice in the local mesh (default 1)
   --profile istio-1.24+|istio-1.22   mesh behaviour profile (default: the plan's)
@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'run a plan (default: retries-lab on the embedded local mesh)',
-    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local|kubernetes] [--context name] [--kubeconfig file] [--namespace ns] [--injection auto|label|rev:<rev>] [--external-url url] [--app-image image] [--keep] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--runners N] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
+    usage: 'bench [run] [plan] [--plan <name|file>] [--stage a,b] [--vantage in-mesh,external] [--engine auto|k6|embedded] [--target local|kubernetes] [--context name] [--kubeconfig file] [--namespace ns] [--injection auto|label|rev:<rev>] [--external-url url] [--app-image image] [--keep] [--settle 10s] [--seed N] [--profile istio-1.24+|istio-1.22] [--rate N] [--duration 10s] [--runners N] [--results dir] [--baseline report.json|run-dir] [--baseline-optional]',
     details: RUN_DETAILS,
     load: async () => (await import('./commands/run.ts')).runCommand,
   },

@@ -11,6 +11,7 @@ import { parseInjection, type InjectionChoice } from '../targets/kubernetes/inje
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { withNamespace } from '../targets/kubernetes/namespace-override.ts';
 import { LocalTarget } from '../targets/local/local-target.ts';
+import { formatDuration, tryParseDuration } from '../util/duration.ts';
 import type { Target } from '../targets/target.ts';
 
 export const TARGETS = ['local', 'kubernetes'] as const;
@@ -24,7 +25,11 @@ export const TARGET_OPTIONS = {
   'external-url': { type: 'string' },
   injection: { type: 'string' },
   'app-image': { type: 'string' },
+  settle: { type: 'string' },
 } as const;
+
+/** How long a stage may be left to settle when its arrival cannot be observed. */
+const SETTLE_LIMITS_MS = { min: 0, max: 600_000 };
 
 export interface TargetChoice {
   kind: (typeof TARGETS)[number];
@@ -35,6 +40,8 @@ export interface TargetChoice {
   externalUrl?: string;
   injection: InjectionChoice;
   appImage?: string;
+  /** --settle: the wait after a stage when the sidecars' config cannot be read (no pods/exec). */
+  settleMs?: number;
 }
 
 export function parseTargetChoice(values: Record<string, unknown>): TargetChoice {
@@ -42,7 +49,7 @@ export function parseTargetChoice(values: Record<string, unknown>): TargetChoice
   if (!(TARGETS as readonly string[]).includes(kind)) {
     throw new UserError({ code: 'TARGET_UNSUPPORTED', message: `unknown target "${kind}"`, fix: `use --target ${TARGETS.join(' or ')}` });
   }
-  const clusterOnly = ['context', 'kubeconfig', 'namespace', 'external-url', 'injection', 'app-image', 'keep'].filter((name) => values[name] !== undefined && values[name] !== false);
+  const clusterOnly = ['context', 'kubeconfig', 'namespace', 'external-url', 'injection', 'app-image', 'keep', 'settle'].filter((name) => values[name] !== undefined && values[name] !== false);
   if (kind === 'local' && clusterOnly.length > 0) {
     throw new UserError({ code: 'USAGE', message: `--${clusterOnly[0]} only applies to --target kubernetes`, fix: 'add --target kubernetes, or drop the option' });
   }
@@ -54,6 +61,11 @@ export function parseTargetChoice(values: Record<string, unknown>): TargetChoice
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
     throw new UserError({ code: 'USAGE', message: `--namespace "${namespace}" is not a valid namespace name`, fix: 'lower-case letters, digits and -, e.g. --namespace bench-retries' });
   }
+  const settle = values.settle as string | undefined;
+  const settleMs = settle === undefined ? undefined : tryParseDuration(settle);
+  if (settle !== undefined && (settleMs === undefined || settleMs < SETTLE_LIMITS_MS.min || settleMs > SETTLE_LIMITS_MS.max)) {
+    throw new UserError({ code: 'USAGE', message: `--settle must be a duration from 0s to ${formatDuration(SETTLE_LIMITS_MS.max)}, got "${settle}"`, fix: 'e.g. --settle 20s for a large mesh whose istiod pushes slowly' });
+  }
   return {
     kind: kind as TargetChoice['kind'],
     context: values.context as string | undefined,
@@ -63,6 +75,7 @@ export function parseTargetChoice(values: Record<string, unknown>): TargetChoice
     externalUrl,
     injection: parseInjection(values.injection as string | undefined),
     appImage: values['app-image'] as string | undefined,
+    settleMs,
   };
 }
 
@@ -80,6 +93,7 @@ export function createTarget(choice: TargetChoice, context: { seed: number; prof
     vantages: context.vantages,
     externalUrl: choice.externalUrl,
     appImage: choice.appImage,
+    settleMs: choice.settleMs,
     log: context.progress,
   });
 }

@@ -7,7 +7,7 @@
  * restarts or freezes mid-run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
@@ -18,10 +18,9 @@ import { KubernetesTarget } from '../../harness/targets/kubernetes/kubernetes-ta
 import { projectRoot } from '../../harness/util/project-root.ts';
 import { loadPlan } from '../../harness/plan/load-plan.ts';
 import { resolvePlanPath } from '../../harness/plan/resolve-plan.ts';
-import { type ControlPlane, skipUnlessControlPlane } from './fixture/control-plane.ts';
+import type { ControlPlane } from './fixture/control-plane.ts';
 import { eventually, installIstioCrds, startTestCluster } from './kubernetes-target/helpers.ts';
-import { networkNamespaceUnavailable } from './simulator/network-namespace.ts';
-import { type SimulatedCluster, startSimulatedCluster } from './simulator/simulated-cluster.ts';
+import { type SimulatedCluster, skipUnlessSimulator, startSimulatedCluster } from './simulator/simulated-cluster.ts';
 
 const NAMESPACE = 'retryns';
 const SEED = '3';
@@ -29,6 +28,9 @@ const SEED = '3';
 // 0.4..0.6 bound around a true 0.5 is 3.5 standard deviations wide (never flakes); a third
 // of the plan's rate keeps its 5 ms per-try timeouts from firing on a busy 2-core machine.
 const LOAD = ['--duration', '10s', '--rate', '30'];
+// The simulator has no exec, so each stage settles: its reconcile loop programs the mesh
+// within a second or two, where a cluster's istiod push is given the default 10 s.
+const SETTLE = '3s';
 
 /** Kinds a bench run creates or changes, namespaced ones listed across all namespaces. */
 const KINDS: [string, string][] = [
@@ -49,6 +51,18 @@ const KINDS: [string, string][] = [
 ];
 
 /** Every object of those kinds without what the server maintains (versions, uids, timestamps, managers, status). */
+/**
+ * The state before a test, once an earlier test's k6 pods are gone: Jobs are deleted in
+ * the background, and a pod the garbage collector removes later would make the state
+ * before this test unreachable after it.
+ */
+async function settledClusterState(kc: KubeConfig): Promise<Record<string, unknown>> {
+  return eventually('no k6 pod of an earlier test left', async () => {
+    const state = await clusterState(kc);
+    return Object.keys(state).some((key) => key.startsWith('Pod/') && key.includes('/rb-k6-')) ? undefined : state;
+  }, 60_000);
+}
+
 async function clusterState(kc: KubeConfig): Promise<Record<string, unknown>> {
   const api = KubernetesObjectApi.makeApiClient(kc);
   const state: Record<string, unknown> = {};
@@ -65,6 +79,8 @@ async function clusterState(kc: KubeConfig): Promise<Record<string, unknown>> {
 }
 
 interface BenchResult {
+  /** The --results folder: one run folder inside. */
+  results: string;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -72,7 +88,8 @@ interface BenchResult {
 }
 
 function bench(args: string[], onLine?: (line: string) => void): Promise<BenchResult> {
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'harness', 'cli', 'main.ts'), ...args, '--json', '--results', mkdtempSync(join(tmpdir(), 'rb-e2e-'))], {
+  const results = mkdtempSync(join(tmpdir(), 'rb-e2e-'));
+  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'harness', 'cli', 'main.ts'), ...args, '--json', '--results', results], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,9 +114,16 @@ function bench(args: string[], onLine?: (line: string) => void): Promise<BenchRe
       } catch {
         report = undefined;
       }
-      resolve({ code, stdout, stderr, report });
+      resolve({ code, stdout, stderr, report, results });
     });
   });
+}
+
+/** http_req_duration of one cell's summary in the run folder: the merged one, or runner `index`'s. */
+function runnerSummary(result: BenchResult, cell: string, index?: number): Record<string, number> {
+  const [run] = readdirSync(result.results);
+  const file = join(result.results, run, 'cells', `${cell.replace('/', '.')}.summary${index ? `.runner-${index}` : ''}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')).metrics.http_req_duration.values;
 }
 
 function verdicts(result: BenchResult): Record<string, string> {
@@ -122,12 +146,7 @@ describe('end to end: a plan on the simulated cluster', function () {
 
   before(async function () {
     this.timeout(60 * 60_000);
-    await skipUnlessControlPlane(this);
-    const why = await networkNamespaceUnavailable();
-    if (why) {
-      if (process.env.CI === 'true') throw new Error(why);
-      this.skip();
-    }
+    await skipUnlessSimulator(this);
     ({ cp, admin } = await startTestCluster());
     await installIstioCrds(admin);
     sim = await startSimulatedCluster(cp, {
@@ -164,14 +183,18 @@ describe('end to end: a plan on the simulated cluster', function () {
   }
 
   it('retries-lab through --target kubernetes gives the verdicts of --target local with the same seed, and leaves the cluster as found', async () => {
-    const before = await clusterState(admin);
-    const cluster = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--seed', SEED, ...LOAD]);
-    singleRunner = cluster;
-    let local = await bench(['run', 'retries-lab', '--target', 'local', '--seed', SEED, ...LOAD]);
+    const before = await settledClusterState(admin);
+    const kubernetes = ['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, ...LOAD];
+    const localRun = ['run', 'retries-lab', '--target', 'local', '--seed', SEED, ...LOAD];
+    let cluster = await bench(kubernetes);
+    let local = await bench(localRun);
     // The local mesh's 5 ms per-try timeouts fire when other processes starve it of CPU (a
-    // shared 2-core machine): retries-5xx then misses its ≤ 1% on that run alone. One more
-    // local run tells such a moment from a real difference, which repeats.
-    if (JSON.stringify(verdicts(local)) !== JSON.stringify(verdicts(cluster))) local = await bench(['run', 'retries-lab', '--target', 'local', '--seed', SEED, ...LOAD]);
+    // shared 2-core machine, here also running the control plane and the simulator):
+    // retries-5xx then misses its ≤ 1% on that run alone. One more run of each target tells
+    // such a moment from a real difference, which repeats.
+    if (JSON.stringify(verdicts(local)) !== JSON.stringify(verdicts(cluster))) local = await bench(localRun);
+    if (JSON.stringify(verdicts(local)) !== JSON.stringify(verdicts(cluster))) cluster = await bench(kubernetes);
+    singleRunner = cluster;
     const both = `--- local ---\n${describeRun(local)}\n--- kubernetes ---\n${describeRun(cluster)}`;
     expect(Object.keys(verdicts(local)), both).to.have.length(10);
     expect(verdicts(cluster), both).to.deep.equal(verdicts(local));
@@ -184,14 +207,20 @@ describe('end to end: a plan on the simulated cluster', function () {
   });
 
   it('retries-lab with --runners 4 (no k6-operator: four segment Jobs) gives one runner\'s verdicts and requests, merged from 4 of 4 runners', async () => {
-    const before = await clusterState(admin);
-    const kubernetes = ['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--seed', SEED, ...LOAD];
-    const single = singleRunner ?? (await bench(kubernetes));
-    const split = await bench([...kubernetes, '--runners', '4']);
+    const before = await settledClusterState(admin);
+    const kubernetes = ['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, ...LOAD];
+    let single = singleRunner ?? (await bench(kubernetes));
+    // Only the in-mesh vantage is split; the external cells would repeat the first test's.
+    const splitRun = [...kubernetes, '--runners', '4', '--vantage', 'in-mesh'];
+    let split = await bench(splitRun);
+    const inMeshVerdicts = (run: BenchResult) => Object.fromEntries(Object.entries(verdicts(run)).filter(([key]) => key.endsWith('/in-mesh')));
+    // As in the first test: a CPU-starved moment fails retries-5xx on one run alone.
+    if (JSON.stringify(verdicts(split)) !== JSON.stringify(inMeshVerdicts(single))) split = await bench(splitRun);
+    if (JSON.stringify(verdicts(split)) !== JSON.stringify(inMeshVerdicts(single))) single = await bench([...kubernetes, '--vantage', 'in-mesh']);
     const both = `--- one runner ---\n${describeRun(single)}\n--- four runners ---\n${describeRun(split)}`;
     expect(split.stderr, both).to.include('the k6-operator is not installed (k6.io/v1alpha1 TestRun is not served): running 4 Jobs with k6 execution segments instead');
-    expect(verdicts(split), both).to.deep.equal(verdicts(single));
-    expect(split.code, both).to.equal(single.code);
+    expect(Object.keys(inMeshVerdicts(single)), both).to.have.length(5);
+    expect(verdicts(split), both).to.deep.equal(inMeshVerdicts(single));
     const cell = (run: BenchResult, key: string) =>
       run.report?.cells.find((c) => `${c.stage}/${c.vantage}` === key) as
         | (NonNullable<BenchResult['report']>['cells'][number] & { requests: { value: number }; latencyMs: Record<string, { value: number | null }>; proxy: { counters: Record<string, { value: number | null }> } })
@@ -207,21 +236,25 @@ describe('end to end: a plan on the simulated cluster', function () {
       expect(four?.detail, `${key}\n${both}`).to.match(/4 of 4 runners contributed; percentiles from merged latency buckets \(ratio 1\.0905, within 4\.53% \+ 0\.0625 ms\)/);
       // Each segment starts its share of the arrival-rate iterations: ±1 per runner.
       expect(Math.abs((four?.requests.value ?? 0) - (one?.requests.value ?? 0)), `${key} requests\n${both}`).to.be.at.most(4);
-      // Two runs on a shared machine differ by more than the buckets' 4.53% (that bound is
-      // tested against a known distribution in test/runners/merge); a factor of 2 catches a
-      // merge that reads the wrong bucket or unit without flaking on run-to-run noise.
-      for (const p of ['p50', 'p95']) {
-        const [a, b] = [one?.latencyMs[p]?.value ?? 0, four?.latencyMs[p]?.value ?? 0];
-        expect(b, `${key} ${p}: one runner ${a} ms, four ${b} ms`).to.be.within(Math.min(a / 2, a - 1), Math.max(a * 2, a + 1));
+      // Latency is compared within the split run: four runners beside the mesh on two cores
+      // raise its tail (the machine, not the merge), so another run's p95 is no reference. A
+      // percentile of the runners' samples together lies between the runners' own (exact)
+      // percentiles, so the merged one must lie there too, widened by the buckets' bound.
+      const runners = [1, 2, 3, 4].map((i) => runnerSummary(split, key, i));
+      const merged = runnerSummary(split, key);
+      for (const p of ['med', 'p(95)', 'p(99)']) {
+        const own = runners.map((r) => r[p]);
+        const [low, high] = [Math.min(...own) * (1 - 0.0453) - 0.0625, Math.max(...own) * (1 + 0.0453) + 0.0625];
+        expect(merged[p], `${key} ${p}: merged ${merged[p]} ms, runners ${own.join(', ')} ms`).to.be.within(low, high);
       }
     }
     await expectRestored(before);
   });
 
   it('a k6 Job whose pod fails stops the run with K6_JOB_FAILED, keeps the finished cells and restores the cluster', async () => {
-    const before = await clusterState(admin);
+    const before = await settledClusterState(admin);
     failingStage = 'strict';
-    const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--seed', SEED, '--stage', 'baseline,strict', '--vantage', 'in-mesh', ...LOAD]);
+    const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, '--stage', 'baseline,strict', '--vantage', 'in-mesh', ...LOAD]);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.code, describeRun(run)).to.equal(3);
     expect(output).to.include('K6_JOB_FAILED');
@@ -232,7 +265,7 @@ describe('end to end: a plan on the simulated cluster', function () {
   });
 
   it('a LoadBalancer that never gets an address is LOADBALANCER_NO_ADDRESS (exit 3) after the wait, and the cluster is restored', async () => {
-    const before = await clusterState(admin);
+    const before = await settledClusterState(admin);
     sim?.setAssignLoadBalancers(false);
     const plan = { ...(await loadPlan(resolvePlanPath('retries-lab', projectRoot))), vantages: ['in-mesh', 'external'] as ('in-mesh' | 'external')[] };
     const lines: string[] = [];
@@ -270,37 +303,34 @@ describe('end to end: a plan on the simulated cluster', function () {
       seen.add(key);
       disruptions.push(action());
     };
-    const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--seed', SEED, '--stage', 'baseline,strict', ...LOAD], (line) => disrupt(line, once));
+    const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, '--stage', 'baseline,strict', ...LOAD], (line) => disrupt(line, once));
     await Promise.all(disruptions);
     return { run, seen: [...seen] };
   }
 
-  it('an API server that freezes mid-run (while a k6 Job runs, and while a stage is applied): the run completes and the cluster is restored', async () => {
-    const before = await clusterState(admin);
+  // A freeze holds requests unanswered; a restart refuses connections for a few seconds,
+  // which the target's API clients retry through (ride-out-outages.ts). One run takes both:
+  // a freeze during the first cell and during the next stage's apply, then a restart during
+  // that stage's cell.
+  it('an API server that freezes (mid-cell, mid-stage) and restarts (down 3 s mid-cell): the run rides both out, says so, and the cluster is restored', async () => {
+    const before = await settledClusterState(admin);
+    let stageApplied = false;
     const { run, seen } = await disruptedRun((line, once) => {
       // The launcher polls the Job and the simulator reports on its pod meanwhile.
-      if (line.includes('in-mesh: k6 Job')) once('during a cell', () => cp?.pauseApiServer(5_000) ?? Promise.resolve());
+      if (line.includes('in-mesh: k6 Job')) {
+        if (!stageApplied) once('freeze during a cell', () => cp?.pauseApiServer(5_000) ?? Promise.resolve());
+        else once('restart during a cell', () => cp?.restartApiServer({ downMs: 3_000 }) ?? Promise.resolve());
+      }
       // Server-side apply of the stage, then the attempt to read the sidecars' config.
-      if (/stage strict:/.test(line)) once('during a stage', () => cp?.pauseApiServer(5_000) ?? Promise.resolve());
+      if (/stage strict:/.test(line)) {
+        stageApplied = true;
+        once('freeze during a stage', () => cp?.pauseApiServer(5_000) ?? Promise.resolve());
+      }
     });
     expect(run.code, describeRun(run)).to.be.oneOf([0, 1]);
-    expect(seen, describeRun(run)).to.deep.equal(['during a cell', 'during a stage']);
+    expect(seen, describeRun(run)).to.deep.equal(['freeze during a cell', 'freeze during a stage', 'restart during a cell']);
     expect(run.report?.cells.map((c) => `${c.stage}/${c.vantage}`)).to.deep.equal(['baseline/in-mesh', 'baseline/external', 'strict/in-mesh', 'strict/external']);
-    expect(run.stderr).to.include('restored the kubernetes target');
-    await expectRestored(before);
-  });
-
-  // A restart refuses connections for a few seconds: the target's API clients retry through
-  // it (ride-out-outages.ts), so the run goes on, says so, and its restore finds the server back.
-  it('an API server that restarts mid-run (down 3 s while a k6 Job runs): the run rides it out, says so, and the cluster is restored', async () => {
-    const before = await clusterState(admin);
-    const { run, seen } = await disruptedRun((line, once) => {
-      if (line.includes('in-mesh: k6 Job')) once('restart', () => cp?.restartApiServer({ downMs: 3_000 }) ?? Promise.resolve());
-    });
-    expect(run.code, describeRun(run)).to.be.oneOf([0, 1]);
-    expect(seen).to.deep.equal(['restart']);
-    expect(run.report?.cells.map((c) => `${c.stage}/${c.vantage}`)).to.deep.equal(['baseline/in-mesh', 'baseline/external', 'strict/in-mesh', 'strict/external']);
-    expect(run.stderr, describeRun(run)).to.match(/the API server does not answer \(.*ECONNREFUSED.*\); retrying for up to 60 s/);
+    expect(run.stderr, describeRun(run)).to.match(/the API server does not answer \(.*(ECONNREFUSED|ECONNRESET).*\); retrying for up to 60 s/);
     expect(run.stderr, describeRun(run)).to.match(/the API server answers again after \d+\.\d s/);
     expect(run.stderr).to.include('restored the kubernetes target');
     await expectRestored(before);

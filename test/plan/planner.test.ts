@@ -1,19 +1,10 @@
 import { expect } from 'chai';
-import { UserError } from '../../harness/errors/user-error.ts';
 import { planSteps } from '../../harness/plan/planner.ts';
 import { listPlans, resolvePlanPath } from '../../harness/plan/resolve-plan.ts';
 import type { VantageName } from '../../harness/model/plan.ts';
 import { GATEWAY, plan, stage } from '../fixtures/plan-objects.ts';
+import { refusalOf as thrown } from '../fixtures/user-errors.ts';
 
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('planner', () => {
   const threeStages = plan({ stages: [stage('baseline'), stage('strict'), stage('retries')] });

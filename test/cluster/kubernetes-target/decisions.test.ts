@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import type { V1Service } from '@kubernetes/client-node';
-import { UserError } from '../../../harness/errors/user-error.ts';
 import { behaviourEnv, withBehaviour } from '../../../harness/targets/kubernetes/behaviour-env.ts';
 import { companionLoadBalancer, serviceBaseUrl } from '../../../harness/targets/kubernetes/external-address.ts';
 import { decideInjection, injectorRevisions, parseInjection } from '../../../harness/targets/kubernetes/injection.ts';
@@ -14,17 +13,9 @@ import { withNamespace } from '../../../harness/targets/kubernetes/namespace-ove
 import { accessRequirements, describeRequirement } from '../../../harness/targets/kubernetes/rbac-requirements.ts';
 import { changesBeyondRoutes, stageObjects, undeclared } from '../../../harness/targets/kubernetes/stage-objects.ts';
 import { proxyStatsConfig, workloadObjects } from '../../../harness/targets/kubernetes/workloads.ts';
+import { refusalOf as thrown } from '../../fixtures/user-errors.ts';
 import { testPlan } from './helpers.ts';
 
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('no error');
-}
 
 describe('kubernetes target: injection label', () => {
   it('reads revisions from injector webhooks: tag, else rev, else default', () => {

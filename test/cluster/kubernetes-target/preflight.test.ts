@@ -10,23 +10,14 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { exitCodeFor } from '../../../harness/errors/error-codes.ts';
-import { UserError } from '../../../harness/errors/user-error.ts';
 import { connect } from '../../../harness/targets/kubernetes/connect.ts';
 import { preflight } from '../../../harness/targets/kubernetes/preflight.ts';
 import type { Plan } from '../../../harness/model/plan.ts';
 import { projectRoot } from '../../../harness/util/project-root.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
+import { asyncRefusalOf as preflightError } from '../../fixtures/user-errors.ts';
 import { NAMESPACE, bindShippedRoles, createAll, injectorWebhook, installIstioCrds, kubeconfigSecrets, startTestCluster, testPlan, yamlObjects, ROLE_FILE } from './helpers.ts';
 
-async function preflightError(promise: Promise<unknown>): Promise<UserError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('preflight passed');
-}
 
 describe('kubernetes target: preflight, unreachable cluster', () => {
   it('says which server did not answer, with exit 3, and never prints the token', async () => {

@@ -10,11 +10,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { MeshProfile } from '../../../harness/model/istio-objects.ts';
-import type { ControlPlane } from '../fixture/control-plane.ts';
+import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
 import { PodLogs, startKubeletServer } from './kubelet-server.ts';
 import { LoadBalancers } from './load-balancers.ts';
 import { MeshBridge } from './mesh-bridge.ts';
-import { createNetworkNamespace, type NetworkNamespace } from './network-namespace.ts';
+import { createNetworkNamespace, type NetworkNamespace, networkNamespaceUnavailable } from './network-namespace.ts';
 import { registerNode, removeNode } from './node.ts';
 import { PodLifecycle } from './pod-lifecycle.ts';
 import { startSidecarInjector } from './sidecar-injector.ts';
@@ -47,6 +47,16 @@ export interface SimulatedCluster {
   /** Whether load balancers get addresses from now on. */
   setAssignLoadBalancers(assign: boolean): void;
   stop(): Promise<void>;
+}
+
+/** Skips the suite where the simulator cannot run (no control plane, no network namespaces), and says why; in CI that is a failure. */
+export async function skipUnlessSimulator(ctx: Mocha.Context): Promise<void> {
+  await skipUnlessControlPlane(ctx);
+  const why = await networkNamespaceUnavailable();
+  if (!why) return;
+  if (process.env.CI === 'true') throw new Error(`cluster simulator unavailable in CI: ${why}`);
+  console.warn(`    skipping: ${why}`);
+  ctx.skip();
 }
 
 export async function startSimulatedCluster(cp: ControlPlane, options: SimulatorOptions): Promise<SimulatedCluster> {

@@ -12,10 +12,9 @@ import { bundleScenario } from '../../../harness/runners/bundle-scenario.ts';
 import { createK6JobLauncher } from '../../../harness/targets/kubernetes/k6-job-launcher.ts';
 import { readPodCounters } from '../../../harness/targets/kubernetes/proxy-stats.ts';
 import { projectRoot } from '../../../harness/util/project-root.ts';
-import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
+import type { ControlPlane } from '../fixture/control-plane.ts';
 import { createAll, eventually, installIstioCrds, startTestCluster, yamlObjects } from '../kubernetes-target/helpers.ts';
-import { networkNamespaceUnavailable } from './network-namespace.ts';
-import { type SimulatedCluster, NODE_NAME, startSimulatedCluster } from './simulated-cluster.ts';
+import { type SimulatedCluster, NODE_NAME, skipUnlessSimulator, startSimulatedCluster } from './simulated-cluster.ts';
 
 const NS = 'simns';
 
@@ -31,12 +30,7 @@ describe('cluster simulator (node, kubelet, injector, local mesh, load balancers
   let sim: SimulatedCluster | undefined;
 
   before(async function () {
-    await skipUnlessControlPlane(this);
-    const why = await networkNamespaceUnavailable();
-    if (why) {
-      if (process.env.CI === 'true') throw new Error(why);
-      this.skip();
-    }
+    await skipUnlessSimulator(this);
     ({ cp, admin } = await startTestCluster());
     await installIstioCrds(admin);
     sim = await startSimulatedCluster(cp, { kc: admin, seed: 7, failK6Pod: (pod) => Boolean(pod.spec?.containers.some((c) => c.command?.join(' ').includes("'STAGE=doomed'"))) });

@@ -15,6 +15,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The real-k6 fixtures' app: 200 and 500 in turn, starting with 200, body `unstable`. */
+export function startUnstableServer(): Promise<TestServer> {
+  let n = 0;
+  return startServer((_req, res) => {
+    res.statusCode = n++ % 2 === 0 ? 200 : 500;
+    res.end('unstable');
+  });
+}
+
 export async function startServer(handler: http.RequestListener = (_req, res) => res.end('ok')): Promise<TestServer> {
   const server = http.createServer(handler);
   const state = { connections: 0 };

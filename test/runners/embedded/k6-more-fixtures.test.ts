@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { K6SummaryData, SummaryGroup } from '../../../harness/model/k6-summary.ts';
-import { captureStdout, closedPort, runScript, startServer, TempDir, type TestServer } from './helpers.ts';
+import { captureStdout, closedPort, runScript, startUnstableServer, TempDir, type TestServer } from './helpers.ts';
 
 const MORE = join(import.meta.dirname, '../../fixtures/k6-0.49/more');
 const real = (name: string) => JSON.parse(readFileSync(join(MORE, name), 'utf8')) as K6SummaryData & { setup_data?: unknown };
@@ -29,12 +29,7 @@ describe('embedded runtime vs real k6 0.49: setup/teardown, short runs, no handl
   let server: TestServer;
   before(async () => {
     dir = new TempDir();
-    let n = 0;
-    // As for the fixtures: 200 and 500 in turn, starting with 200.
-    server = await startServer((_req, res) => {
-      res.statusCode = n++ % 2 === 0 ? 200 : 500;
-      res.end('unstable');
-    });
+    server = await startUnstableServer();
   });
   after(async () => {
     dir.remove();

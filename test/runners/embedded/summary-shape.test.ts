@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleScenarios } from '../../../esbuild.config.mjs';
 import type { K6SummaryData, SummaryGroup } from '../../../harness/model/k6-summary.ts';
-import { runScript, startServer, TempDir, type TestServer } from './helpers.ts';
+import { runScript, startUnstableServer, TempDir, type TestServer } from './helpers.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as K6SummaryData;
@@ -42,11 +42,7 @@ describe('embedded runtime summary data vs real k6 0.49', function () {
   let server: TestServer;
   before(async () => {
     dir = new TempDir();
-    let n = 0;
-    server = await startServer((_req, res) => {
-      res.statusCode = n++ % 2 === 0 ? 200 : 500;
-      res.end('unstable');
-    });
+    server = await startUnstableServer();
   });
   after(async () => {
     dir.remove();
