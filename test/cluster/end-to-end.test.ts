@@ -131,6 +131,10 @@ function verdicts(result: BenchResult): Record<string, string> {
   return Object.fromEntries((result.report?.cells ?? []).map((c) => [`${c.stage}/${c.vantage}`, c.verdict]));
 }
 
+function sameVerdicts(a: Record<string, string>, b: Record<string, string>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function describeRun(result: BenchResult): string {
   const cells = (result.report?.cells ?? []).map((c) => `${c.stage}/${c.vantage}: ${c.verdict} (${c.execution}, ${JSON.stringify(c.requests)} req, err ${JSON.stringify(c.errorRate)})${c.detail ? ` ${c.detail}` : ''}`);
   return `exit ${result.code}\n${cells.join('\n')}\n--- stderr tail ---\n${result.stderr.split('\n').slice(-40).join('\n')}`;
@@ -193,8 +197,8 @@ describe('end to end: a plan on the simulated cluster', function () {
     // shared 2-core machine, here also running the control plane and the simulator):
     // retries-5xx then misses its ≤ 1% on that run alone. One more run of each target tells
     // such a moment from a real difference, which repeats.
-    if (JSON.stringify(verdicts(local)) !== JSON.stringify(verdicts(cluster))) local = await bench(localRun);
-    if (JSON.stringify(verdicts(local)) !== JSON.stringify(verdicts(cluster))) cluster = await bench(kubernetes);
+    if (!sameVerdicts(verdicts(local), verdicts(cluster))) local = await bench(localRun);
+    if (!sameVerdicts(verdicts(local), verdicts(cluster))) cluster = await bench(kubernetes);
     singleRunner = cluster;
     const both = `--- local ---\n${describeRun(local)}\n--- kubernetes ---\n${describeRun(cluster)}`;
     expect(Object.keys(verdicts(local)), both).to.have.length(10);
@@ -222,8 +226,8 @@ describe('end to end: a plan on the simulated cluster', function () {
     let split = await bench(splitRun);
     const inMeshVerdicts = (run: BenchResult) => Object.fromEntries(Object.entries(verdicts(run)).filter(([key]) => key.endsWith('/in-mesh') && STAGES.includes(key.split('/')[0])));
     // As in the first test: a CPU-starved moment fails retries-5xx on one run alone.
-    if (JSON.stringify(verdicts(split)) !== JSON.stringify(inMeshVerdicts(single))) split = await bench(splitRun);
-    if (JSON.stringify(verdicts(split)) !== JSON.stringify(inMeshVerdicts(single))) single = await bench([...kubernetes, '--vantage', 'in-mesh', '--stage', STAGES.join(',')]);
+    if (!sameVerdicts(verdicts(split), inMeshVerdicts(single))) split = await bench(splitRun);
+    if (!sameVerdicts(verdicts(split), inMeshVerdicts(single))) single = await bench([...kubernetes, '--vantage', 'in-mesh', '--stage', STAGES.join(',')]);
     const both = `--- one runner ---\n${describeRun(single)}\n--- four runners ---\n${describeRun(split)}`;
     expect(split.stderr, both).to.include('the k6-operator is not installed (k6.io/v1alpha1 TestRun is not served): running 4 Jobs with k6 execution segments instead');
     expect(Object.keys(inMeshVerdicts(single)), both).to.have.length(4);

@@ -60,8 +60,18 @@ export function resolvePoolLimits(pool: ConnectionPoolSettings | undefined): Poo
  * PASSTHROUGH and UNSPECIFIED fall back to the default.
  */
 export function loadBalancerOf(policy: TrafficPolicy | undefined): LoadBalancerPolicy {
-  const simple = (policy as { loadBalancer?: { simple?: unknown } } | undefined)?.loadBalancer?.simple;
+  const simple = looseLoadBalancer(policy)?.simple;
   return simple === 'ROUND_ROBIN' || simple === 'RANDOM' ? simple : 'LEAST_REQUEST';
+}
+
+/** A balancer the policy asks for that the proxies run as LEAST_REQUEST instead (consistent hashing, PASSTHROUGH). */
+export function loadBalancerNotRun(policy: TrafficPolicy | undefined): boolean {
+  const balancer = looseLoadBalancer(policy);
+  return balancer?.consistentHash !== undefined || balancer?.simple === 'PASSTHROUGH';
+}
+
+function looseLoadBalancer(policy: TrafficPolicy | undefined): { simple?: unknown; consistentHash?: unknown } | undefined {
+  return (policy as { loadBalancer?: { simple?: unknown; consistentHash?: unknown } } | undefined)?.loadBalancer;
 }
 
 function tlsOf(policy: TrafficPolicy | undefined): UpstreamTls | undefined {

@@ -4,6 +4,7 @@
  */
 import type { IstioConfig } from '../../model/istio-objects.ts';
 import type { LocalMeshOptions } from '../api.ts';
+import { loadBalancerNotRun } from './destination-policy.ts';
 import { optionalDurationMs } from './duration.ts';
 
 /** Below this, the local proxies' own latency (Node, not Envoy) is a noticeable share of a timeout. */
@@ -57,8 +58,7 @@ export function meshLimitations(options: Pick<LocalMeshOptions, 'workloads' | 't
   if (policies.some((p) => p?.tls?.mode === 'SIMPLE' || p?.tls?.mode === 'MUTUAL')) {
     out.push('DestinationRule tls SIMPLE/MUTUAL: the local mesh has no user-supplied certificates; MUTUAL is treated as ISTIO_MUTUAL and SIMPLE presents no client certificate (so a sidecar rejects it).');
   }
-  const balancers = policies.map((p) => (p as { loadBalancer?: { simple?: unknown; consistentHash?: unknown } } | undefined)?.loadBalancer);
-  if (balancers.some((lb) => lb?.consistentHash !== undefined || lb?.simple === 'PASSTHROUGH')) {
+  if (policies.some(loadBalancerNotRun)) {
     out.push(
       'loadBalancer consistentHash and PASSTHROUGH run as LEAST_REQUEST locally (mesh-semantics §11): requests are not pinned to a host by their hash, and retries still avoid hosts already tried, where Istio leaves that out for consistent hashing.',
     );

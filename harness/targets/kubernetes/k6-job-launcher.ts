@@ -8,30 +8,21 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
 import { outcomeForExitCode } from '../../model/k6-outcome.ts';
 import { buildBundleConfigMap, buildK6Job, K6_IMAGE, parsePodLog } from '../../runners/k6-job/k6-job.ts';
 import type { RunRequest, RunResult, Runner } from '../../runners/runner.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
+import type { ClusterLauncherOptions } from './launcher-options.ts';
 import type { KubeObject } from './object-ref.ts';
 import { podProblems, sleep } from './pods.ts';
 import { PROXY_CONFIG_ANNOTATION, proxyStatsConfig } from './workloads.ts';
 
-export interface K6JobLauncherOptions {
-  kc: KubeConfig;
-  namespace: string;
-  nativeSidecar: boolean;
-  image?: string;
-  /** Records an object the launcher is about to create (snapshot, before the change). */
-  beforeCreate(object: KubeObject): Promise<void>;
-  /** Called once the object is gone. */
-  afterDelete(object: KubeObject): Promise<void>;
+export interface K6JobLauncherOptions extends ClusterLauncherOptions {
   /** The Job pod's sidecar counters (Prometheus text), when the log had them. */
   onClientStats(text: string | undefined): void;
-  /** Time allowed on top of the scenario's duration for image pull, sidecar start and summary. */
-  slackMs?: number;
 }
 
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';

@@ -28,7 +28,7 @@ import { createTestRunLauncher } from './test-run-launcher.ts';
 import { type KubeObject, type ObjectRef, describeRef, refOf, userFields } from './object-ref.ts';
 import { type PreflightResult, preflight } from './preflight.ts';
 import { waitForPropagation } from './propagation.ts';
-import { counterDelta, envoyCounters, readPodCounters } from './proxy-stats.ts';
+import { counterDelta, envoyCounters, readPodCounters, sumCounters } from './proxy-stats.ts';
 import { restoreSnapshot } from './restore-snapshot.ts';
 import { expectedRoutePolicy, routeTargetOf } from './route-policy.ts';
 import { Snapshot } from './snapshot.ts';
@@ -65,6 +65,8 @@ export class KubernetesTarget implements Target {
   readonly kind = 'kubernetes' as const;
   private connection: ClusterConnection | undefined;
   private checks: PreflightResult | undefined;
+  /** How this run splits in-mesh load, decided at its first split cell (an API discovery call and one notice, not one per cell). */
+  private splitMethod: Promise<'test-run' | 'jobs'> | undefined;
   private snapshot: Snapshot | undefined;
   private plan: Plan | undefined;
   private signal: AbortSignal | undefined;
@@ -171,17 +173,22 @@ export class KubernetesTarget implements Target {
       name: jobs.name,
       version: () => jobs.version(),
       run: async (request) => {
-        const served = await k6OperatorServed(kc);
-        if (served && this.checks?.can.testRuns) {
-          this.options.log.info(`in-mesh load: a k6-operator TestRun with ${runners} runners`);
-          this.clientStatsMissing = "not measured, because the k6-operator's runner pods end their sidecars with the run, before the client sidecars' counters (retries, per-try timeouts) can be read";
-          return createTestRunLauncher({ kc, namespace: plan.namespace, runners, nativeSidecar, image: this.options.k6Image, ...hooks }).run(request);
-        }
-        this.options.log.warn(fallbackNotice(runners, served ? 'not-permitted' : 'absent'));
-        return createSplitRunner(jobs, runners).run(request);
+        this.splitMethod ??= this.chooseSplitMethod(runners);
+        if ((await this.splitMethod) === 'jobs') return createSplitRunner(jobs, runners).run(request);
+        this.options.log.info(`in-mesh load: a k6-operator TestRun with ${runners} runners`);
+        this.clientStatsMissing = "not measured, because the k6-operator's runner pods end their sidecars with the run, before the client sidecars' counters (retries, per-try timeouts) can be read";
+        return createTestRunLauncher({ kc, namespace: plan.namespace, runners, nativeSidecar, image: this.options.k6Image, ...hooks }).run(request);
       },
     });
     return { ...jobs, distribute };
+  }
+
+  /** A TestRun when the k6-operator is served and the user may use it, else N Jobs (said once). */
+  private async chooseSplitMethod(runners: number): Promise<'test-run' | 'jobs'> {
+    const served = await k6OperatorServed(this.requireConnection().kc);
+    if (served && this.checks?.can.testRuns) return 'test-run';
+    this.options.log.warn(fallbackNotice(runners, served ? 'not-permitted' : 'absent'));
+    return 'jobs';
   }
 
   async applyStage(options: { stage: string; config: IstioConfig; behaviour?: Record<string, Partial<AppBehaviour>> }): Promise<StageApplication> {
@@ -422,10 +429,4 @@ function labelText(labels: Record<string, string | null>): string {
   return Object.entries(labels)
     .map(([k, v]) => (v === null ? `-${k}` : `${k}=${v}`))
     .join(', ');
-}
-
-function sumCounters(all: Record<string, number>[]): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const counters of all) for (const [name, value] of Object.entries(counters)) sum[name] = (sum[name] ?? 0) + value;
-  return sum;
 }

@@ -69,6 +69,13 @@ export function counterDelta(after: Record<string, number>, before: Record<strin
   return delta;
 }
 
+/** Counters of several proxies as one (a split run's k6 pods, each with its own sidecar). */
+export function sumCounters(all: Record<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const counters of all) for (const [name, value] of Object.entries(counters)) sum[name] = (sum[name] ?? 0) + value;
+  return sum;
+}
+
 export async function readPodCounters(kc: KubeConfig, namespace: string, pod: string): Promise<Record<string, number>> {
   const text = await kc.makeApiClient(CoreV1Api).connectGetNamespacedPodProxyWithPath({ name: `${pod}:${STATUS_PORT}`, namespace, path: 'stats/prometheus' });
   return envoyCounters(text);

@@ -18,7 +18,7 @@ import { UserError } from '../../errors/user-error.ts';
 import { apiFailure } from './api-errors.ts';
 
 /** How long one request keeps trying through an outage. */
-export const OUTAGE_BUDGET_MS = 60_000;
+const OUTAGE_BUDGET_MS = 60_000;
 
 /** Errors of a connection that never carried the request. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
@@ -37,7 +37,7 @@ export interface OutageOptions {
 
 type Transient = { kind: 'throttled'; waitMs: number } | { kind: 'outage'; detail: string };
 
-export function classifyFailure(error: unknown, idempotent: boolean, retry: number): Transient | undefined {
+function classifyFailure(error: unknown, idempotent: boolean, retry: number): Transient | undefined {
   if (error instanceof ApiException) {
     if (error.code !== 429) return undefined;
     const header = Number(error.headers?.['retry-after']);

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
 import { buildBundleConfigMap, buildTestRun, K6_IMAGE, summaryFromRunnerLog } from '../../runners/k6-job/k6-job.ts';
 import { mergeSummaries, type RunnerSummary } from '../../runners/merge/merge-summaries.ts';
 import type { RunRequest, RunResult, Runner } from '../../runners/runner.ts';
@@ -17,20 +17,13 @@ import { describeDistribution } from '../../runners/split-runner.ts';
 import type { K6SummaryData } from '../../model/k6-summary.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
+import type { ClusterLauncherOptions } from './launcher-options.ts';
 import type { KubeObject } from './object-ref.ts';
 import { podProblems, sleep } from './pods.ts';
 import { proxyStatsConfig } from './workloads.ts';
 
-export interface TestRunLauncherOptions {
-  kc: KubeConfig;
-  namespace: string;
+export interface TestRunLauncherOptions extends ClusterLauncherOptions {
   runners: number;
-  nativeSidecar: boolean;
-  image?: string;
-  beforeCreate(object: KubeObject): Promise<void>;
-  afterDelete(object: KubeObject): Promise<void>;
-  /** Time allowed on top of the scenario's duration for scheduling, image pull and summaries. */
-  slackMs?: number;
   /** How often the TestRun's status is read (default 2 s). */
   pollMs?: number;
 }
