@@ -112,7 +112,10 @@ for b in kube-apiserver kube-controller-manager; do
     exit 1
   fi
 done
-"$tmp/etcd" --version | grep -q "etcd Version: ${etcd_version#v}" || { log "etcd reports: $("$tmp/etcd" --version)"; exit 1; }
+# Read the whole output first: grep -q stops reading at the match, and under pipefail the
+# SIGPIPE etcd then gets writing its remaining lines would fail a good build.
+etcd_reported="$("$tmp/etcd" --version)"
+grep -q "etcd Version: ${etcd_version#v}" <<<"$etcd_reported" || { log "etcd reports: $etcd_reported"; exit 1; }
 
 {
   echo "kubernetes=$k8s_version"
