@@ -14,4 +14,15 @@ export interface MergeInfo {
   upperBoundTrends: string[];
   /** Thresholds that could not be recomputed from merged values: all runners' verdicts must hold. */
   thresholdsFromRunners: string[];
+  /** Whether the runners started their load together (runners/start-barrier.ts); absent when the engine cannot be started paused. */
+  start?: StartReport;
+}
+
+export interface StartReport {
+  /** Every runner that started was released at once. */
+  together: boolean;
+  /** Milliseconds between the first and the last runner being ready. */
+  readySpreadMs: number;
+  /** Runners that arrived after the others had been released, by name, with how late. */
+  late: Array<{ name: string; lateMs: number }>;
 }

@@ -27,6 +27,12 @@ export interface RunRequest {
    */
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /**
+   * k6's `--paused`, for engines whose Runner says `startsTogether`: the run loads the
+   * script and runs its init code, then calls this once and starts setup() and the load
+   * when it resolves (split-runner.ts starts a split run's runners together this way).
+   */
+  startGate?: () => Promise<void>;
   /** Live progress, roughly once a second. */
   onProgress?: (progress: RunProgress) => void;
 }
@@ -59,6 +65,8 @@ export interface Runner {
   run(request: RunRequest): Promise<RunResult>;
   /** Where this engine's figures can differ from real k6's (shown in reports beside the target's); none for k6 itself. */
   readonly limitations?: readonly string[];
+  /** The engine honours RunRequest.startGate (it can be started paused and resumed). */
+  readonly startsTogether?: boolean;
   /**
    * A runner that splits a test over `runners` by its own means (the k6-operator's
    * TestRun); without it, the split is N copies of this runner (split-runner.ts).

@@ -9,8 +9,17 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { RunOutcomeKind } from '../model/k6-outcome.ts';
 import { segmentOf, segmentSequence } from './k6-job/segments.ts';
+import type { StartReport } from '../model/distribution.ts';
 import { type MergeInfo, mergeSummaries } from './merge/merge-summaries.ts';
 import type { RunProgress, RunRequest, RunResult, Runner } from './runner.ts';
+import { StartBarrier } from './start-barrier.ts';
+
+/**
+ * How long the runners that are ready wait for the others. A cluster's pods may need to
+ * pull the k6 image first; a runner later than this starts as soon as it is ready, and the
+ * cell says how late.
+ */
+const START_WAIT_MS = 120_000;
 
 /** Outcomes that say the run itself went wrong, worst first; thresholds are judged again on the merged data. */
 const SEVERITY: RunOutcomeKind[] = ['engine-error', 'script-exception', 'invalid-config', 'interrupted', 'aborted-by-script', 'setup-timeout', 'teardown-timeout', 'failed-by-script'];
@@ -46,20 +55,27 @@ async function runSplit(inner: Runner, runners: number, request: RunRequest): Pr
     });
   };
   const sequence = segmentSequence(runners);
+  const barrier = inner.startsTogether ? new StartBarrier(runners, START_WAIT_MS) : undefined;
   const settled = await Promise.allSettled(
-    Array.from({ length: runners }, (_, i) => {
+    Array.from({ length: runners }, async (_, i) => {
       const summaryPath = runnerSummaryPath(request.summaryPath, i);
-      return inner.run({
-        ...request,
-        summaryPath,
-        env: { ...request.env, SUMMARY_PATH: summaryPath },
-        executionSegment: segmentOf(i, runners),
-        executionSegmentSequence: sequence,
-        onProgress: (progress) => {
-          latest[i] = progress;
-          report();
-        },
-      });
+      try {
+        return await inner.run({
+          ...request,
+          summaryPath,
+          env: { ...request.env, SUMMARY_PATH: summaryPath },
+          executionSegment: segmentOf(i, runners),
+          executionSegmentSequence: sequence,
+          ...(barrier ? { startGate: () => barrier.arrive(runnerName(i)) } : {}),
+          onProgress: (progress) => {
+            latest[i] = progress;
+            report();
+          },
+        });
+      } finally {
+        // A runner that ended before it was ready (its pod failed) holds the others no longer.
+        barrier?.giveUp(runnerName(i));
+      }
     }),
   );
   const results = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
@@ -67,13 +83,14 @@ async function runSplit(inner: Runner, runners: number, request: RunRequest): Pr
   await Promise.all(
     results.map((r, i) => (r?.summary && !existsSync(runnerSummaryPath(request.summaryPath, i)) ? writeFile(runnerSummaryPath(request.summaryPath, i), `${JSON.stringify(r.summary, null, 2)}\n`) : undefined)),
   );
-  const { summary, info } = mergeSummaries(
+  const { summary, info: merged } = mergeSummaries(
     settled.map((s, i) => ({
       name: runnerName(i),
       summary: s.status === 'fulfilled' ? s.value.summary : undefined,
       failure: s.status === 'rejected' ? String(s.reason instanceof Error ? s.reason.message : s.reason) : `${s.value.outcome}${s.value.detail ? `: ${s.value.detail}` : ''}`,
     })),
   );
+  const info: MergeInfo = barrier ? { ...merged, start: barrier.report() } : merged;
   if (summary) await writeFile(request.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   const engine = results.find((r) => r)?.engine ?? { name: inner.name, version: await inner.version() };
   const worst = SEVERITY.find((kind) => results.some((r) => r?.outcome === kind));
@@ -87,10 +104,16 @@ async function runSplit(inner: Runner, runners: number, request: RunRequest): Pr
 export function describeDistribution(info: MergeInfo): string {
   const parts = [`${info.contributed.length} of ${info.runners} runners contributed`];
   for (const missing of info.missing) parts.push(`${missing.name} missing (${missing.reason})`);
+  if (info.start) parts.push(describeStart(info.start));
   parts.push(
     info.percentiles.method === 'latency-buckets'
       ? `percentiles from merged latency buckets (ratio ${info.percentiles.bucketRatio.toFixed(4)}, within ${(info.percentiles.relativeError * 100).toFixed(2)}% + ${info.percentiles.absoluteErrorMs} ms)`
       : `percentiles are upper bounds (the highest runner's): ${info.percentiles.reason}`,
   );
   return parts.join('; ');
+}
+
+function describeStart(start: StartReport): string {
+  if (start.together) return `started together (each paused until all were ready, ${(start.readySpreadMs / 1000).toFixed(1)} s from first to last)`;
+  return `not started together: ${start.late.map((l) => `${l.name} was ready ${(l.lateMs / 1000).toFixed(1)} s after the others had started`).join(', ')}`;
 }

@@ -7,7 +7,7 @@
  * restarts or freezes mid-run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
@@ -16,6 +16,7 @@ import { exitCodeOf } from '../../harness/cli/error-exit-code.ts';
 import { isUserError, type UserError } from '../../harness/errors/user-error.ts';
 import { KubernetesTarget } from '../../harness/targets/kubernetes/kubernetes-target.ts';
 import { projectRoot } from '../../harness/util/project-root.ts';
+import { PERCENTILE_ERROR } from '../../harness/model/latency-histogram.ts';
 import { loadPlan } from '../../harness/plan/load-plan.ts';
 import { resolvePlanPath } from '../../harness/plan/resolve-plan.ts';
 import type { ControlPlane } from './fixture/control-plane.ts';
@@ -32,6 +33,62 @@ const LOAD = ['--duration', '6s', '--rate', '30'];
 // The simulator has no exec, so each stage settles: its reconcile loop programs the mesh
 // within a second or two, where a cluster's istiod push is given the default 10 s.
 const SETTLE = '3s';
+
+/** A healthy app whose answers take 20-200 ms (uniform), and a one-stage in-mesh plan for it. */
+const SPREAD_WORKLOAD = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: spreadns
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: appspread
+  namespace: spreadns
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: appspread }
+  template:
+    metadata:
+      labels: { app: appspread, version: v1 }
+    spec:
+      containers:
+        - name: app
+          image: resilience-bench/sample-app:0.1.0
+          ports: [{ containerPort: 5000 }]
+          env:
+            - { name: FAILURE_RATE, value: "0" }
+            - { name: LATENCY, value: "uniform:20ms-200ms" }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: appspread
+  namespace: spreadns
+spec:
+  selector: { app: appspread }
+  ports: [{ name: http, port: 80, targetPort: 5000 }]
+`;
+const SPREAD_PLAN = `apiVersion: bench.resilience.dev/v1
+kind: Plan
+metadata:
+  name: spread
+spec:
+  namespace: spreadns
+  workloads: [appspread.yaml]
+  scenario:
+    script: unstable-endpoint
+    url: http://appspread.spreadns.svc.cluster.local/
+    rate: 30
+    duration: 6s
+  vantages: [in-mesh]
+  stages:
+    - name: baseline
+      config: []
+      expect:
+        in-mesh: { errorRate: { max: 0.01 } }
+`;
 
 /** Kinds a bench run creates or changes, namespaced ones listed across all namespaces. */
 const KINDS: [string, string][] = [
@@ -245,7 +302,7 @@ describe('end to end: a plan on the simulated cluster', function () {
     expect(retries(single), both).to.be.above(60);
     for (const key of Object.keys(inMeshVerdicts(single))) {
       const [one, four] = [cell(single, key), cell(split, key)];
-      expect(four?.detail, `${key}\n${both}`).to.match(/4 of 4 runners contributed; percentiles from merged latency buckets \(ratio 1\.0905, within 4\.53% \+ 0\.0625 ms\)/);
+      expect(four?.detail, `${key}\n${both}`).to.match(/4 of 4 runners contributed; started together \(each paused until all were ready, [\d.]+ s from first to last\); percentiles from merged latency buckets \(ratio 1\.0905, within 4\.53% \+ 0\.0625 ms\)/);
       // Each segment starts its share of the arrival-rate iterations: ±1 per runner.
       expect(Math.abs((four?.requests.value ?? 0) - (one?.requests.value ?? 0)), `${key} requests\n${both}`).to.be.at.most(4);
       // Latency is compared within the split run: four runners beside the mesh on two cores
@@ -268,6 +325,42 @@ describe('end to end: a plan on the simulated cluster', function () {
         expect(merged[p], `${key} ${p}: merged ${merged[p]} ms, runners' ${lowStat} ${runners.map((r) => r[lowStat]).join(', ')}, ${highStat} ${runners.map((r) => r[highStat]).join(', ')}`).to.be.within(low, high);
       }
     }
+    await expectRestored(before);
+  });
+
+  // The split run's percentiles against one runner's, on an app whose latency dominates
+  // the proxies': uniform over 20-200 ms, drawn from the app's seeded stream in arrival
+  // order, so with one seed both runs draw the same delays (the i-th request the app gets
+  // waits the i-th delay, whichever runner sent it). What differs is the proxies' few ms
+  // on a busy machine, and the merged buckets' bound (4.53% + 0.0625 ms). The tolerance is
+  // that bound plus 10 ms for the machine: uniform delays leave ~1 ms between neighbouring
+  // samples even at p99, so a spike on one request moves a percentile by a fraction of it.
+  it('--runners 4 on an app answering in 20-200 ms: merged p50/p95/p99 within the buckets\' bound (+10 ms for the machine) of one runner\'s', async () => {
+    const before = await settledClusterState(admin);
+    const dir = mkdtempSync(join(tmpdir(), 'rb-e2e-plan-'));
+    writeFileSync(join(dir, 'appspread.yaml'), SPREAD_WORKLOAD);
+    writeFileSync(join(dir, 'spread.yaml'), SPREAD_PLAN);
+    const run = ['run', join(dir, 'spread.yaml'), '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, ...LOAD];
+    const percentiles = ['med', 'p(95)', 'p(99)'];
+    const compare = (single: BenchResult, split: BenchResult) => {
+      const [one, four] = [runnerSummary(single, 'baseline/in-mesh'), runnerSummary(split, 'baseline/in-mesh')];
+      return percentiles.map((p) => ({ p, one: one[p], four: four[p], bound: one[p] * PERCENTILE_ERROR.relative + PERCENTILE_ERROR.absoluteMs + 10 }));
+    };
+    const outside = (rows: ReturnType<typeof compare>) => rows.filter((r) => !(Math.abs(r.four - r.one) <= r.bound));
+    let single = await bench(run);
+    let split = await bench([...run, '--runners', '4']);
+    // As in the tests above, one more pair of runs tells a busy moment from a real difference.
+    if (outside(compare(single, split)).length > 0) [single, split] = [await bench(run), await bench([...run, '--runners', '4'])];
+    const both = `--- one runner ---\n${describeRun(single)}\n--- four runners ---\n${describeRun(split)}`;
+    expect(single.code, both).to.equal(0);
+    expect(split.code, both).to.equal(0);
+    expect(split.report?.cells[0]?.detail, both).to.match(/^4 of 4 runners contributed; started together/);
+    const rows = compare(single, split);
+    const table = rows.map((r) => `${r.p}: one ${r.one.toFixed(1)} ms, four ${r.four.toFixed(1)} ms, bound ±${r.bound.toFixed(1)} ms`).join('\n');
+    // The delays are those of uniform 20-200 ms: p50 near 110 ms, p99 near 198 ms.
+    expect(rows[0].one, table).to.be.within(90, 135);
+    expect(rows[2].one, table).to.be.within(185, 215);
+    expect(outside(rows), table).to.deep.equal([]);
     await expectRestored(before);
   });
 

@@ -47,7 +47,7 @@ describe('a cell split over several runners', function () {
     expect((result.summary!.metrics.http_reqs.values as CounterValues).count).to.equal(61);
     expect(result.distribution?.contributed).to.deep.equal(['runner-1', 'runner-2', 'runner-3']);
     expect(result.distribution?.percentiles.method).to.equal('latency-buckets');
-    expect(result.detail).to.match(/^3 of 3 runners contributed; percentiles from merged latency buckets .* within 4\.53% \+ 0\.0625 ms/);
+    expect(result.detail).to.match(/^3 of 3 runners contributed; started together \(each paused until all were ready, \d+\.\d s from first to last\); percentiles from merged latency buckets .* within 4\.53% \+ 0\.0625 ms/);
     const written = JSON.parse(readFileSync(summaryPath, 'utf8')) as K6SummaryData;
     expect((written.metrics.http_reqs.values as CounterValues).count).to.equal(61);
     const perRunner = [0, 1, 2].map((i) => JSON.parse(readFileSync(runnerSummaryPath(summaryPath, i), 'utf8')) as K6SummaryData);
@@ -55,6 +55,33 @@ describe('a cell split over several runners', function () {
     const last = progress.at(-1)!;
     expect(last.runners?.map((r) => r.name)).to.deep.equal(['runner-1', 'runner-2', 'runner-3']);
     expect(last.runners?.every((r) => r.started)).to.equal(true);
+  });
+
+  it('starts no runner\'s load before the slowest runner is ready, as paused k6 instances resumed together', async () => {
+    const embedded = createEmbeddedRunner({ worker: true });
+    // runner-3 is ready a second later (a pod still pulling its image, say).
+    const slowToStart: Runner = {
+      ...embedded,
+      run: async (req) => {
+        if (req.executionSegment === '2/3:1') await new Promise((resolve) => setTimeout(resolve, 1000));
+        return embedded.run(req);
+      },
+    };
+    const arrivals: number[] = [];
+    const counting = await startServer((_req, res) => {
+      arrivals.push(performance.now());
+      res.end('ok');
+    });
+    try {
+      const started = performance.now();
+      const result = await createSplitRunner(slowToStart, 3).run({ ...request(join(dir.path, 'slow.json')), env: { ...request('').env, ENDPOINT_URL: `${counting.url}/` } });
+      expect(result.outcome, result.detail).to.equal('ok');
+      expect(result.distribution?.start?.together).to.equal(true);
+      // Without the barrier the first two runners would send from about 0.2 s on.
+      expect(Math.min(...arrivals) - started).to.be.at.least(1000);
+    } finally {
+      await counting.close();
+    }
   });
 
   it('names a runner that died and merges the rest', async () => {

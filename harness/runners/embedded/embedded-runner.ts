@@ -28,5 +28,6 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions = {}): Runne
     version: async () => version,
     run: (request: RunRequest): Promise<RunResult> => (inWorker ? runInWorker(request, version) : runEmbedded(request, version)),
     limitations: EMBEDDED_LIMITATIONS,
+    startsTogether: true,
   };
 }

@@ -5,8 +5,8 @@ import type { RunRequest, RunResult } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';
 
 export function runInWorker(request: RunRequest, version: string): Promise<RunResult> {
-  const { signal, onProgress, ...plain } = request;
-  const input: WorkerInput = { request: plain, version };
+  const { signal, onProgress, startGate, ...plain } = request;
+  const input: WorkerInput = { request: plain, version, paused: startGate !== undefined };
   // No inherited execArgv: loader flags like `--import=tsx` resolve against the cwd, which
   // a run may not share with the harness; worker-entry.mjs registers the loader itself.
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input, execArgv: [] });
@@ -24,6 +24,7 @@ export function runInWorker(request: RunRequest, version: string): Promise<RunRe
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'progress') onProgress?.(message.progress);
+      else if (message.type === 'paused') startGate?.().then(() => worker.postMessage({ type: 'resume' } satisfies ToWorker), (error: unknown) => finish(() => reject(error)));
       else if (message.type === 'result') finish(() => resolve(message.result));
       else if (message.type === 'user-error') finish(() => reject(new UserError(message.details)));
       else finish(() => reject(new Error(`embedded runtime worker failed: ${message.message}`)));

@@ -100,7 +100,17 @@ export async function runEmbedded(request: RunRequest, version: string): Promise
     return result('script-exception', describeError(error));
   }
 
+  // k6 --paused: initialised, the load waits to be resumed; an abort meanwhile ends the run before it sends anything.
+  if (request.startGate) await untilStartOrAbort(request.startGate, request.signal);
   return new Execution(state, factory, initVu, options, thresholds, request, tuple).run().then(({ outcome, detail, summary }) => result(outcome, detail, summary));
+}
+
+function untilStartOrAbort(startGate: () => Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+    startGate().then(resolve, reject);
+  });
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -13,14 +13,28 @@ const input = workerData as WorkerInput;
 const controller = new AbortController();
 const post = (message: FromWorker) => parentPort?.postMessage(message);
 
+let resume: () => void = () => {};
+const resumed = new Promise<void>((resolve) => {
+  resume = resolve;
+});
+
 parentPort?.on('message', (message: ToWorker) => {
   if (message.type === 'abort') controller.abort();
+  else if (message.type === 'resume') resume();
 });
 
 const request: RunRequest = {
   ...input.request,
   signal: controller.signal,
   onProgress: (progress) => post({ type: 'progress', progress }),
+  ...(input.paused
+    ? {
+        startGate: () => {
+          post({ type: 'paused' });
+          return resumed;
+        },
+      }
+    : {}),
 };
 
 runEmbedded(request, input.version).then(

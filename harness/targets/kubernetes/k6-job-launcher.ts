@@ -8,13 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BatchV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
 import { outcomeForExitCode } from '../../model/k6-outcome.ts';
 import { buildBundleConfigMap, buildK6Job, K6_IMAGE, parsePodLog } from '../../runners/k6-job/k6-job.ts';
 import type { RunRequest, RunResult, Runner } from '../../runners/runner.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
+import { K6_API_POD_ANNOTATIONS, PAUSED_K6_ARGS, k6WaitsToStart, resumeK6 } from './k6-rest-api.ts';
 import type { ClusterLauncherOptions } from './launcher-options.ts';
 import type { KubeObject } from './object-ref.ts';
 import { podProblems, sleep } from './pods.ts';
@@ -23,6 +24,8 @@ import { PROXY_CONFIG_ANNOTATION, proxyStatsConfig } from './workloads.ts';
 export interface K6JobLauncherOptions extends ClusterLauncherOptions {
   /** The Job pod's sidecar counters (Prometheus text), when the log had them. */
   onClientStats(text: string | undefined): void;
+  /** The user may reach k6's REST API through pods/proxy (get and patch): Jobs can start paused and be resumed together. */
+  canResume: boolean;
 }
 
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -35,6 +38,7 @@ export function createK6JobLauncher(options: K6JobLauncherOptions): Runner {
       return image.split(':').at(-1) ?? image;
     },
     run: (request) => runJob(options, image, request),
+    startsTogether: options.canResume,
   };
 }
 
@@ -62,6 +66,7 @@ async function runJob(options: K6JobLauncherOptions, image: string, request: Run
     activeDeadlineSeconds: Math.ceil((durationMs + slackMs) / 1000),
     // One runner of a split run (runners/split-runner.ts): this Job's share of the test.
     extraArgs: [
+      ...(request.startGate ? PAUSED_K6_ARGS : []),
       ...(request.executionSegment ? ['--execution-segment', request.executionSegment] : []),
       ...(request.executionSegmentSequence ? ['--execution-segment-sequence', request.executionSegmentSequence] : []),
     ],
@@ -69,6 +74,7 @@ async function runJob(options: K6JobLauncherOptions, image: string, request: Run
   // The client sidecar is where retries happen: it needs the counters the report reads.
   const annotations = (job as unknown as V1Job).spec?.template.metadata?.annotations;
   if (annotations) annotations[PROXY_CONFIG_ANNOTATION] = proxyStatsConfig(annotations[PROXY_CONFIG_ANNOTATION]);
+  if (annotations && request.startGate) Object.assign(annotations, K6_API_POD_ANNOTATIONS);
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
   const engine = { name: 'k6-job' as const, version: image.split(':').at(-1) ?? image };
@@ -78,7 +84,16 @@ async function runJob(options: K6JobLauncherOptions, image: string, request: Run
   try {
     await options.beforeCreate(job);
     await batch.createNamespacedJob({ namespace, body: job as V1Job });
-    const finished = await waitForJob({ batch, core, namespace, name, deadline: Date.now() + durationMs + slackMs, signal: request.signal });
+    const deadline = Date.now() + durationMs + slackMs;
+    if (request.startGate) {
+      // Paused until every runner of the split run is up; a Job that ends first is reported by waitForJob.
+      const pod = await waitForPausedK6({ kc, batch, core, namespace, name, deadline, signal: request.signal });
+      if (pod) {
+        await request.startGate();
+        await resumeK6(kc, namespace, pod);
+      }
+    }
+    const finished = await waitForJob({ batch, core, namespace, name, deadline, signal: request.signal });
     if (finished === 'interrupted') return { outcome: 'interrupted', exitCode: 105, engine, detail: 'Ctrl-C: the k6 Job was deleted' };
     const log = await readJobLog(core, namespace, name);
     const parsed = parsePodLog(log.text);
@@ -121,6 +136,26 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
     }
     await sleep(2000, context.signal);
   }
+}
+
+/** The name of the Job's pod once its k6 is initialised and paused (its REST API says so); undefined when the Job ended (or Ctrl-C) first. */
+async function waitForPausedK6(context: { kc: KubeConfig; batch: BatchV1Api; core: CoreV1Api; namespace: string; name: string; deadline: number; signal?: AbortSignal }): Promise<string | undefined> {
+  const { kc, batch, core, namespace, name } = context;
+  while (!context.signal?.aborted && Date.now() < context.deadline) {
+    const job = await batch.readNamespacedJob({ name, namespace });
+    if ((job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) return undefined;
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
+    const pod = pods.items.find((p) => p.status?.phase === 'Running' && p.status.podIP)?.metadata?.name;
+    if (pod) {
+      try {
+        if (await k6WaitsToStart(kc, namespace, pod)) return pod;
+      } catch {
+        // k6 (or the pod's network) is still starting: ask again.
+      }
+    }
+    await sleep(500, context.signal);
+  }
+  return undefined;
 }
 
 async function readJobLog(core: CoreV1Api, namespace: string, name: string): Promise<{ text: string; problems: string[] }> {

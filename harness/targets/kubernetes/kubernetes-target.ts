@@ -164,6 +164,7 @@ export class KubernetesTarget implements Target {
       nativeSidecar,
       image: this.options.k6Image,
       ...hooks,
+      canResume: Boolean(this.checks?.can.podProxy && this.checks.can.podProxyPatch),
       onClientStats: (text) => {
         if (text) this.clientStats.push(text);
       },
@@ -188,6 +189,9 @@ export class KubernetesTarget implements Target {
     const served = await k6OperatorServed(this.requireConnection().kc);
     if (served && this.checks?.can.testRuns) return 'test-run';
     this.options.log.warn(fallbackNotice(runners, served ? 'not-permitted' : 'absent'));
+    if (!(this.checks?.can.podProxy && this.checks.can.podProxyPatch)) {
+      this.options.log.warn("the Jobs start their load as their pods come up, not together: starting them paused needs get and patch on pods/proxy (k6's REST API on port 6565), which the user may not");
+    }
     return 'jobs';
   }
 

@@ -39,7 +39,7 @@ export interface PreflightResult {
   istiod?: IstiodInfo;
   injection: InjectionDecision;
   /** Optional permissions, by what they enable. */
-  can: { exec: boolean; podProxy: boolean; listNodes: boolean; testRuns: boolean };
+  can: { exec: boolean; podProxy: boolean; podProxyPatch: boolean; listNodes: boolean; testRuns: boolean };
   /** Things the run does differently because an optional permission is missing. */
   notes: string[];
 }
@@ -71,7 +71,7 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
     kubernetesMinor: Number.parseInt(version.minor, 10) || 0,
     istiod,
     injection,
-    can: { exec: !isDenied('create', 'pods', 'exec') && !isDenied('get', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes'), testRuns: ['get', 'create', 'delete'].every((verb) => !isDenied(verb, 'testruns')) },
+    can: { exec: !isDenied('create', 'pods', 'exec') && !isDenied('get', 'pods', 'exec'), podProxy: !isDenied('get', 'pods', 'proxy'), podProxyPatch: !isDenied('patch', 'pods', 'proxy'), listNodes: !isDenied('list', 'nodes'), testRuns: ['get', 'create', 'delete'].every((verb) => !isDenied(verb, 'testruns')) },
     notes,
   };
 }

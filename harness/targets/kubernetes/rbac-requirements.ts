@@ -97,6 +97,7 @@ export function accessRequirements(options: RequirementOptions): AccessRequireme
     add(['get'], { group: '', resource: 'pods', subresource: 'log', namespace, why: "read the k6 summary from the Job's pod log" });
     if ((plan.scenario.runners ?? 1) > 1) {
       add(['get', 'create', 'delete'], { group: 'k6.io', resource: 'testruns', namespace, why: 'hand split in-mesh load to the k6-operator', fallback: 'N plain Jobs with k6 execution segments' });
+      add(['get', 'patch'], { group: '', resource: 'pods', subresource: 'proxy', namespace, why: "start those Jobs' k6 paused and resume them together (k6's REST API on port 6565)", fallback: 'each Job starts its load as its pod comes up' });
     }
   }
   if (options.vantages.includes('external')) {

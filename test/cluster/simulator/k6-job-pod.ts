@@ -14,6 +14,8 @@ import { createEmbeddedRunner } from '../../../harness/runners/embedded/embedded
 import type { LocalMesh } from '../../../harness/mesh/index.ts';
 import { CLIENT_PROXY_NAME } from '../../../harness/mesh/process/mesh-runtime.ts';
 import { counterDelta } from '../../../harness/targets/kubernetes/proxy-stats.ts';
+import { K6_API_PORT } from '../../../harness/targets/kubernetes/k6-rest-api.ts';
+import type { PausedK6Runs } from './k6-api-server.ts';
 import { prometheusText } from './prometheus-text.ts';
 
 export const K6_CONTAINER = 'k6';
@@ -35,6 +37,9 @@ export interface K6Invocation {
   /** This pod's share of a split run (`--execution-segment`, `--execution-segment-sequence`). */
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** `--paused`: initialise, then wait to be resumed through the REST API (`--address`). */
+  paused: boolean;
+  address?: string;
 }
 
 /** The `k6 run …` line of the container's `sh -c` script. */
@@ -45,14 +50,19 @@ export function k6Invocation(pod: V1Pod): K6Invocation {
   const words = shellWords(line);
   const env: Record<string, string> = {};
   const tags: Record<string, string> = {};
-  const invocation: K6Invocation = { env, tags, script: words.at(-1) ?? '' };
+  const invocation: K6Invocation = { env, tags, script: words.at(-1) ?? '', paused: false };
   for (let i = 2; i < words.length - 1; i++) {
+    if (words[i] === '--paused') {
+      invocation.paused = true;
+      continue;
+    }
     const next = words[i + 1] ?? '';
     const [key, ...value] = next.split('=');
     if (words[i] === '-e') env[key] = value.join('=');
     else if (words[i] === '--tag') tags[key] = value.join('=');
     else if (words[i] === '--execution-segment') invocation.executionSegment = next;
     else if (words[i] === '--execution-segment-sequence') invocation.executionSegmentSequence = next;
+    else if (words[i] === '--address') invocation.address = next;
     else continue;
     i++;
   }
@@ -82,8 +92,18 @@ const sharedSidecar = {
 };
 
 /** Runs the pod's k6 and returns its log and exit code. */
-export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Promise<{ log: string; exitCode: number }> {
+export async function runK6Pod(kc: KubeConfig, pod: V1Pod, podIp: string, mesh: LocalMesh, pausedRuns: PausedK6Runs): Promise<{ log: string; exitCode: number }> {
   const invocation = k6Invocation(pod);
+  // k6 serves its API only on the address it is given; the relay reaches port 6565 of the pod IP.
+  const paused = invocation.paused && invocation.address?.endsWith(`:${K6_API_PORT}`) ? pausedRuns.register(podIp) : undefined;
+  try {
+    return await runPodK6(kc, pod, mesh, invocation, paused);
+  } finally {
+    paused?.forget();
+  }
+}
+
+async function runPodK6(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh, invocation: K6Invocation, paused: { waitForResume(): Promise<void>; signal: AbortSignal } | undefined): Promise<{ log: string; exitCode: number }> {
   const volume = pod.spec?.volumes?.find((v) => v.configMap);
   const configMap = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: volume?.configMap?.name ?? '', namespace: pod.metadata?.namespace ?? '' });
   const file = basename(invocation.script);
@@ -95,8 +115,14 @@ export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Pro
     await writeFile(bundlePath, bundle);
     // The Job's line names a path inside the container; here the summary goes to a temporary file.
     const summaryPath = join(dir, 'summary.json');
-    const window = await sharedSidecar.enter(mesh);
+    // A paused pod's sidecar window opens once it is resumed: before that it sends nothing.
+    let window: Awaited<ReturnType<typeof sharedSidecar.enter>> | undefined;
+    const open = async () => {
+      window = await sharedSidecar.enter(mesh);
+    };
+    if (!paused) await open();
     const result = await createEmbeddedRunner().run({
+      ...(paused ? { startGate: () => paused.waitForResume().then(open), signal: paused.signal } : {}),
       bundlePath,
       env: { ...invocation.env, SUMMARY_PATH: summaryPath },
       tags: invocation.tags,
@@ -105,7 +131,7 @@ export async function runK6Pod(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh): Pro
       executionSegment: invocation.executionSegment,
       executionSegmentSequence: invocation.executionSegmentSequence,
     });
-    const { before, after } = await window.leave();
+    const { before, after } = window ? await window.leave() : { before: {}, after: {} };
     const summary = await readFile(summaryPath, 'utf8').catch(() => (result.summary ? JSON.stringify(result.summary) : ''));
     const lines = [
       `time="${new Date().toISOString()}" level=info msg="embedded k6-compatible runtime: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}"`,

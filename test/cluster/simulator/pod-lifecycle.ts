@@ -6,6 +6,7 @@
  */
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { LocalMesh } from '../../../harness/mesh/index.ts';
+import type { PausedK6Runs } from './k6-api-server.ts';
 import type { PodLogs } from './kubelet-server.ts';
 import { K6_CONTAINER, runK6Pod } from './k6-job-pod.ts';
 import { finishedStatus, patchPodStatus, runningStatus } from './pod-status.ts';
@@ -19,6 +20,8 @@ export interface PodLifecycleOptions {
   allocateIp(): Promise<string>;
   logs: PodLogs;
   mesh(): LocalMesh | undefined;
+  /** The k6 API of pods whose k6 starts `--paused`. */
+  pausedK6: PausedK6Runs;
   /** Pods whose k6 container fails at once (exit 1, no summary), as a broken image would. */
   failK6Pod?(pod: V1Pod): boolean;
   log(line: string): void;
@@ -58,6 +61,8 @@ export class PodLifecycle {
     const namespace = pod.metadata?.namespace ?? '';
     const uid = pod.metadata?.uid ?? '';
     if (pod.metadata?.deletionTimestamp) {
+      const ip = this.ips.get(uid);
+      if (ip) this.options.pausedK6.abort(ip);
       await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
       this.ips.delete(uid);
       return;
@@ -92,7 +97,7 @@ export class PodLifecycle {
       exitCode = 1;
     } else {
       try {
-        ({ log, exitCode } = await runK6Pod(this.options.kc, pod, mesh));
+        ({ log, exitCode } = await runK6Pod(this.options.kc, pod, this.ips.get(pod.metadata?.uid ?? '') ?? '', mesh, this.options.pausedK6));
       } catch (error) {
         log = `ERRO[0000] ${error instanceof Error ? error.message : String(error)}\n`;
         exitCode = 1;

@@ -10,7 +10,10 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { MeshProfile } from '../../../harness/model/istio-objects.ts';
+import { K6_API_PORT } from '../../../harness/targets/kubernetes/k6-rest-api.ts';
+import { STATUS_PORT } from '../../../harness/targets/kubernetes/proxy-stats.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
+import { PausedK6Runs, startK6ApiServer } from './k6-api-server.ts';
 import { PodLogs, startKubeletServer } from './kubelet-server.ts';
 import { LoadBalancers } from './load-balancers.ts';
 import { MeshBridge } from './mesh-bridge.ts';
@@ -82,7 +85,8 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
 
     const bridge = new MeshBridge({ seed: options.seed, profile: options.profile ?? 'istio-1.24+', log });
     cleanups.push(() => bridge.stop());
-    const pods = new PodLifecycle({ kc, nodeName: NODE_NAME, nodeAddress: network.hostAddress, allocateIp: () => network.allocate(), logs, mesh: () => bridge.current, failK6Pod: options.failK6Pod, log });
+    const pausedK6 = new PausedK6Runs();
+    const pods = new PodLifecycle({ kc, nodeName: NODE_NAME, nodeAddress: network.hostAddress, allocateIp: () => network.allocate(), logs, mesh: () => bridge.current, pausedK6, failK6Pod: options.failK6Pod, log });
     let assign = options.assignLoadBalancers ?? true;
     const balancers = new LoadBalancers({ kc, assign: () => assign, mesh: () => bridge.current, workloads: () => bridge.currentWorkloads, log });
     cleanups.push(() => balancers.close());
@@ -106,7 +110,9 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
       },
     });
     cleanups.push(() => stats.close());
-    const relay = await startRelay(network, stats.port);
+    const k6Api = await startK6ApiServer({ address: network.hostAddress, runs: pausedK6 });
+    cleanups.push(() => k6Api.close());
+    const relay = await startRelay(network, { [STATUS_PORT]: stats.port, [K6_API_PORT]: k6Api.port });
     cleanups.push(async () => {
       relay.stdin?.end();
       relay.kill('SIGTERM');
@@ -149,6 +155,7 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
     cleanups.push(async () => {
       stopped = true;
       await loop;
+      pausedK6.abort();
       await Promise.allSettled(pods.running);
     });
     log(`node ${NODE_NAME} at ${network.hostAddress} (kubelet :${kubelet.port}), pods in network namespace ${network.name}`);
@@ -166,11 +173,12 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
   }
 }
 
-/** The status-port relay inside the network namespace; resolves once it listens. */
-async function startRelay(network: NetworkNamespace, statsPort: number): Promise<ChildProcess> {
-  const script = fileURLToPath(new URL('./status-port-relay.mjs', import.meta.url));
-  const child = spawn('ip', ['netns', 'exec', network.name, process.execPath, script, network.hostAddress, String(statsPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** The pod-port relay inside the network namespace (pod port → host port); resolves once it listens. */
+async function startRelay(network: NetworkNamespace, ports: Record<number, number>): Promise<ChildProcess> {
+  const script = fileURLToPath(new URL('./pod-port-relay.mjs', import.meta.url));
+  const pairs = Object.entries(ports).map(([podPort, hostPort]) => `${podPort}=${hostPort}`);
+  const child = spawn('ip', ['netns', 'exec', network.name, process.execPath, script, network.hostAddress, ...pairs], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [chunk] = (await Promise.race([once(child.stdout as NodeJS.ReadableStream, 'data'), once(child, 'exit').then(() => [undefined])])) as [Buffer | undefined];
-  if (!chunk?.toString().includes('ready')) throw new Error('the status-port relay did not start in the network namespace');
+  if (!chunk?.toString().includes('ready')) throw new Error('the pod-port relay did not start in the network namespace');
   return child;
 }

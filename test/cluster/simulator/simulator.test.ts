@@ -58,11 +58,18 @@ describe('cluster simulator (node, kubelet, injector, local mesh, load balancers
     // The mesh starts once the Deployment exists; the stats answer once it has.
     const before = await eventually('server sidecar counters', () => readPodCounters(admin, NS, pod.metadata?.name ?? ''));
     let clientStats: string | undefined;
-    const launcher = createK6JobLauncher({ kc: admin, namespace: NS, nativeSidecar: false, beforeCreate: async () => {}, afterDelete: async () => {}, onClientStats: (text) => (clientStats = text), slackMs: 60_000 });
+    const launcher = createK6JobLauncher({ kc: admin, namespace: NS, nativeSidecar: false, canResume: true, beforeCreate: async () => {}, afterDelete: async () => {}, onClientStats: (text) => (clientStats = text), slackMs: 60_000 });
     const url = `http://appflaky.${NS}.svc.cluster.local/unstable-endpoint`;
     const env = { ENDPOINT_URL: url, RATE: '50', DURATION: '2s', PRE_ALLOCATED_VUS: '5', MAX_VUS: '20', REQUEST_TIMEOUT: '10s', STAGE: 'baseline', VANTAGE: 'in-mesh', SUMMARY_PATH: '/tmp/ignored.json' };
-    const result = await launcher.run({ bundlePath: await bundleScenario('unstable-endpoint'), env, tags: { stage: 'baseline', vantage: 'in-mesh' }, summaryPath: '/tmp/ignored.json' });
+    // Started paused, as a split run's Jobs are: k6 answers through pods/proxy that it waits, sends nothing, and starts on PATCH.
+    let servedWhilePaused: number | undefined;
+    const startGate = async () => {
+      const now = await readPodCounters(admin, NS, pod.metadata?.name ?? '');
+      servedWhilePaused = Object.entries(now).filter(([k]) => k.endsWith('.upstream_rq_total')).reduce((sum, [k, v]) => sum + v - (before[k] ?? 0), 0);
+    };
+    const result = await launcher.run({ bundlePath: await bundleScenario('unstable-endpoint'), env, tags: { stage: 'baseline', vantage: 'in-mesh' }, summaryPath: '/tmp/ignored.json', startGate });
     expect(result.outcome, result.detail).to.equal('ok');
+    expect(servedWhilePaused).to.equal(0);
     const requests = (result.summary?.metrics.http_reqs?.values as { count?: number } | undefined)?.count ?? 0;
     // 50/s for 2 s: the embedded runtime delivers close to 100; 60..140 never flakes.
     expect(requests).to.be.within(60, 140);
@@ -73,7 +80,7 @@ describe('cluster simulator (node, kubelet, injector, local mesh, load balancers
   });
 
   it('reports a k6 pod that fails before k6 runs as a failed Job without a summary', async () => {
-    const launcher = createK6JobLauncher({ kc: admin, namespace: NS, nativeSidecar: false, beforeCreate: async () => {}, afterDelete: async () => {}, onClientStats: () => {}, slackMs: 60_000 });
+    const launcher = createK6JobLauncher({ kc: admin, namespace: NS, nativeSidecar: false, canResume: true, beforeCreate: async () => {}, afterDelete: async () => {}, onClientStats: () => {}, slackMs: 60_000 });
     const env = { ENDPOINT_URL: `http://appflaky.${NS}.svc.cluster.local/`, RATE: '10', DURATION: '1s', PRE_ALLOCATED_VUS: '1', MAX_VUS: '2', REQUEST_TIMEOUT: '10s', STAGE: 'doomed', VANTAGE: 'in-mesh', SUMMARY_PATH: '/tmp/ignored.json' };
     const error = await launcher.run({ bundlePath: await bundleScenario('unstable-endpoint'), env, tags: {}, summaryPath: '/tmp/ignored.json' }).then(
       () => undefined,
