@@ -96,6 +96,7 @@ export const ERROR_CODES = {
   CONFIG_NOT_PROPAGATED: { kind: 'environment', meaning: "the cluster's proxies did not all reach the stage's configuration in time", fix: 'raise the propagation timeout, or check istiod and the sidecars' },
   // The kubernetes target (harness/targets/kubernetes/).
   KUBECONFIG_NOT_FOUND: { kind: 'environment', meaning: 'no kubeconfig to connect with (--kubeconfig, KUBECONFIG, ~/.kube/config, or in-cluster)', fix: 'get credentials for the cluster (e.g. az aks get-credentials) or pass --kubeconfig <file>' },
+  NAMESPACE_TERMINATING: { kind: 'environment', meaning: "a namespace of the plan is being deleted (an earlier run's, or someone else's) and did not go in time", fix: 'see what holds it (kubectl get namespace <name> -o yaml: finalizers, remaining objects) and run again once it is gone' },
   KUBE_CONTEXT_NOT_FOUND: { kind: 'usage', meaning: '--context names a context the kubeconfig does not have', fix: 'use a context from `kubectl config get-contexts`' },
   CLUSTER_AUTH_FAILED: { kind: 'environment', meaning: 'the API server refused the credentials (401)', fix: 'refresh the credentials (az aks get-credentials, kubelogin) and run again' },
   CLUSTER_REQUEST_FAILED: { kind: 'environment', meaning: 'a read the snapshot needs failed before anything changed', fix: 'check the cluster and run again; nothing was changed' },

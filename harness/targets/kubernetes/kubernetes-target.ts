@@ -6,7 +6,7 @@
  * and this one does not. waitForPropagation: observe the sidecars, or settle. restore:
  * put the snapshot back (also what `bench restore <run-dir>` does after a crash).
  */
-import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1Namespace } from '@kubernetes/client-node';
 import { isUserError, UserError } from '../../errors/user-error.ts';
 import type { IstioConfig } from '../../model/istio-objects.ts';
 import type { AppBehaviour, Plan, VantageName } from '../../model/plan.ts';
@@ -33,8 +33,11 @@ import { restoreSnapshot } from './restore-snapshot.ts';
 import { expectedRoutePolicy, routeTargetOf } from './route-policy.ts';
 import { Snapshot } from './snapshot.ts';
 import { changesBeyondRoutes, stageObjects, undeclared } from './stage-objects.ts';
-import { isReady, listPods, sidecarKind } from './pods.ts';
+import { isReady, listPods, sidecarKind, sleep } from './pods.ts';
 import { waitForRollout, workloadNamespaces, workloadObjects } from './workloads.ts';
+
+/** How long a plan's namespace that is being deleted may take to go before the run gives up. */
+const NAMESPACE_DELETION_WAIT_MS = 180_000;
 
 export interface TargetLog {
   info(line: string): void;
@@ -127,6 +130,7 @@ export class KubernetesTarget implements Target {
       ...plan.stages.flatMap((s) => stageObjects(s.config)),
       ...(external ? [external] : []),
     ];
+    for (const name of namespaces) await this.awaitNamespaceDeletion(name);
     for (const object of everything) {
       // Stages repeat objects (the same PeerAuthentication in several): read each once.
       if (!this.snapshot.find(refOf(object))) this.snapshot.record(refOf(object), await this.readCurrent(refOf(object)));
@@ -305,6 +309,35 @@ export class KubernetesTarget implements Target {
       if (isNotFound(error)) return undefined;
       if (isUserError(error)) throw error;
       throw new UserError({ code: 'CLUSTER_REQUEST_FAILED', message: `could not read ${describeRef(ref)} for the snapshot: ${apiFailure(error).message}`, fix: 'nothing was changed; check the cluster and run again' });
+    }
+  }
+
+  /**
+   * A namespace being deleted takes no new objects, and the snapshot must not record it as
+   * there to put back: wait until it is gone. The run before this one deleted the namespace
+   * it created without waiting (a nightly job may start the next run at once), or someone
+   * else is deleting it.
+   */
+  private async awaitNamespaceDeletion(name: string): Promise<void> {
+    const core = this.requireConnection().kc.makeApiClient(CoreV1Api);
+    const deadline = Date.now() + NAMESPACE_DELETION_WAIT_MS;
+    let said = false;
+    for (;;) {
+      let namespace: V1Namespace;
+      try {
+        namespace = await core.readNamespace({ name });
+      } catch (error) {
+        if (isNotFound(error)) return;
+        throw error;
+      }
+      if (!namespace.metadata?.deletionTimestamp) return;
+      if (!said) this.options.log.info(`namespace ${name} is being deleted; waiting for it to go before the snapshot`);
+      said = true;
+      if (Date.now() > deadline) {
+        throw new UserError({ code: 'NAMESPACE_TERMINATING', message: `namespace ${name} is still being deleted after ${NAMESPACE_DELETION_WAIT_MS / 1000} s`, fix: `see what holds it (kubectl get namespace ${name} -o yaml: finalizers, remaining objects) and run again once it is gone` });
+      }
+      await sleep(1000, this.signal);
+      if (this.signal?.aborted) return;
     }
   }
 

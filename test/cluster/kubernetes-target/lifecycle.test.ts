@@ -191,6 +191,30 @@ describe('kubernetes target: apply, snapshot and restore against a control plane
     expect(log).to.include('PeerAuthentication lab-d/default: changed during the run by debug-session; put back to STRICT anyway');
   });
 
+  it('waits for a plan namespace still being deleted (the previous run\'s) to go, then creates it anew and records it as absent', async () => {
+    const namespace = 'lab-going';
+    const core = admin.makeApiClient(CoreV1Api);
+    // A finalizer holds the namespace in Terminating, as a deletion still under way would.
+    await core.createNamespace({ body: { metadata: { name: namespace, finalizers: ['example.com/hold'] } } });
+    await core.deleteNamespace({ name: namespace });
+    const runDir = mkdtempSync(join(tmpdir(), 'rb-run-'));
+    const lines: string[] = [];
+    const started = startTarget({ kubeconfig: cp.adminKubeconfigPath, runDir, namespace, lines });
+    await eventually('the run waits for the namespace', async () => (lines.some((l) => l.includes(`namespace ${namespace} is being deleted; waiting for it to go before the snapshot`)) ? true : undefined));
+    expect(existsSync(join(runDir, 'snapshot.json'))).to.equal(false);
+    await core.patchNamespace({ name: namespace, body: { metadata: { finalizers: null } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const { target } = await started;
+    try {
+      const snapshot = JSON.parse(readFileSync(join(runDir, 'snapshot.json'), 'utf8')) as { entries: { ref: { kind: string; name: string }; before?: unknown }[] };
+      const entry = snapshot.entries.find((e) => e.ref.kind === 'Namespace' && e.ref.name === namespace);
+      expect(entry).to.not.equal(undefined);
+      expect(entry?.before).to.equal(undefined);
+      expect(lines.some((line) => line.startsWith(`created namespace ${namespace} (`)), lines.join('\n')).to.equal(true);
+    } finally {
+      await target.restore();
+    }
+  });
+
   it('bench restore puts the cluster back after the run was killed, and says so', async () => {
     const namespace = 'lab-e';
     const kubeconfig = await existingNamespace(namespace, 'runner-e');
