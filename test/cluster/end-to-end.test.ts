@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { exitCodeOf } from '../../harness/cli/error-exit-code.ts';
 import { isUserError, type UserError } from '../../harness/errors/user-error.ts';
@@ -20,7 +20,8 @@ import { PERCENTILE_ERROR } from '../../harness/model/latency-histogram.ts';
 import { loadPlan } from '../../harness/plan/load-plan.ts';
 import { resolvePlanPath } from '../../harness/plan/resolve-plan.ts';
 import type { ControlPlane } from './fixture/control-plane.ts';
-import { eventually, installIstioCrds, startTestCluster } from './kubernetes-target/helpers.ts';
+import { createAll, eventually, installIstioCrds, startTestCluster, yamlObjects } from './kubernetes-target/helpers.ts';
+import { k6OperatorServed } from '../../harness/targets/kubernetes/k6-operator.ts';
 import { type SimulatedCluster, skipUnlessSimulator, startSimulatedCluster } from './simulator/simulated-cluster.ts';
 
 const NAMESPACE = 'retryns';
@@ -202,7 +203,8 @@ describe('end to end: a plan on the simulated cluster', function () {
   let cp: ControlPlane | undefined;
   let admin: KubeConfig;
   let sim: SimulatedCluster | undefined;
-  let failingStage: string | undefined;
+  /** k6 pods for which this says true fail at once (exit 1, no summary), as a broken image would. */
+  let failPod: ((pod: V1Pod) => boolean) | undefined;
   /** The single-runner cluster run of the first test, which the split run is compared with. */
   let singleRunner: BenchResult | undefined;
 
@@ -214,7 +216,7 @@ describe('end to end: a plan on the simulated cluster', function () {
     sim = await startSimulatedCluster(cp, {
       kc: admin,
       seed: Number(SEED),
-      failK6Pod: (pod) => failingStage !== undefined && Boolean(pod.spec?.containers.some((c) => c.command?.join(' ').includes(`'STAGE=${failingStage}'`))),
+      failK6Pod: (pod) => failPod?.(pod) ?? false,
     });
     // The plan's namespace exists with labels of its own: restore must put them back.
     await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE, labels: { team: 'lab', 'istio-injection': 'disabled' } } } });
@@ -227,7 +229,7 @@ describe('end to end: a plan on the simulated cluster', function () {
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed' && sim) console.error(`simulator log:\n${sim.lines.slice(-60).join('\n')}`);
-    failingStage = undefined;
+    failPod = undefined;
     sim?.setAssignLoadBalancers(true);
   });
 
@@ -328,6 +330,40 @@ describe('end to end: a plan on the simulated cluster', function () {
     await expectRestored(before);
   });
 
+  // The k6-operator's path: the TestRun CRD served and the simulator playing the operator
+  // (k6-operator.ts: runner Jobs with their segments, paused, resumed together, stages). One
+  // run of two stages; in the second, runner 2's pod dies at once, as a runner would on a
+  // broken node: the cell merges the three others and names it.
+  it('with the k6-operator: one TestRun a cell through initialization → finished (error when a runner dies), merged from the runners that printed a summary', async () => {
+    const crd = yamlObjects(join(projectRoot, 'test', 'cluster', 'k6-operator', 'testrun-crd.yaml'));
+    await createAll(admin, crd);
+    try {
+      await eventually('testruns served', async () => ((await k6OperatorServed(admin)) ? true : undefined));
+      const before = await settledClusterState(admin);
+      failPod = (pod) => pod.metadata?.labels?.runner === 'true' && pod.metadata.labels['batch.kubernetes.io/job-name']?.endsWith('-2') === true && Boolean(pod.spec?.containers[0]?.env?.some((e) => e.name === 'STAGE' && e.value === 'retries-5xx'));
+      const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, '--runners', '4', '--vantage', 'in-mesh', '--stage', 'baseline,retries-5xx', ...LOAD]);
+      const out = describeRun(run);
+      expect(run.stderr, out).to.include('in-mesh load: a k6-operator TestRun with 4 runners');
+      const [baseline, retries] = run.report?.cells ?? [];
+      expect(baseline?.verdict, out).to.equal('as-configured');
+      expect(baseline?.detail, out).to.match(/^4 of 4 runners contributed; percentiles from merged latency buckets/);
+      expect((baseline?.requests as { value: number } | undefined)?.value, out).to.be.within(177, 185);
+      expect(retries?.detail, out).to.match(/^3 of 4 runners contributed; runner-2 missing \(pod rb-k6-\w+-2-\w+ printed no summary/);
+      expect(JSON.stringify(retries), out).to.include("k6-operator's runner pods end their sidecars with the run");
+      // Three of four segments: 3/4 of the unsplit 181 arrivals, ±1 per runner.
+      expect((retries?.requests as { value: number } | undefined)?.value, out).to.be.within(133, 139);
+      const stages = [...(sim?.k6Operator.stages.values() ?? [])];
+      expect(stages, out).to.deep.equal([
+        ['initialization', 'initialized', 'created', 'started', 'finished'],
+        ['initialization', 'initialized', 'created', 'started', 'error'],
+      ]);
+      await expectRestored(before);
+    } finally {
+      for (const object of crd) await KubernetesObjectApi.makeApiClient(admin).delete(object).catch(() => undefined);
+      await eventually('testruns no longer served', async () => ((await k6OperatorServed(admin)) ? undefined : true));
+    }
+  });
+
   // The split run's percentiles against one runner's, on an app whose latency dominates
   // the proxies': uniform over 20-200 ms, drawn from the app's seeded stream in arrival
   // order, so with one seed both runs draw the same delays (the i-th request the app gets
@@ -366,7 +402,7 @@ describe('end to end: a plan on the simulated cluster', function () {
 
   it('a k6 Job whose pod fails stops the run with K6_JOB_FAILED, keeps the finished cells and restores the cluster', async () => {
     const before = await settledClusterState(admin);
-    failingStage = 'strict';
+    failPod = (pod) => Boolean(pod.spec?.containers.some((c) => c.command?.join(' ').includes("'STAGE=strict'")));
     const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, '--stage', 'baseline,strict', '--vantage', 'in-mesh', ...LOAD]);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.code, describeRun(run)).to.equal(3);

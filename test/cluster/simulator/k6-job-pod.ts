@@ -47,8 +47,10 @@ export function k6Invocation(pod: V1Pod): K6Invocation {
   const container = pod.spec?.containers?.find((c) => c.name === K6_CONTAINER);
   const line = (container?.command?.at(-1) ?? '').split('\n').find((l) => l.startsWith('k6 run'));
   if (!line) throw new Error(`pod ${pod.metadata?.name} has no "k6 run" line`);
-  const words = shellWords(line);
-  const env: Record<string, string> = {};
+  // `--flag=value` (how the k6-operator writes its flags) reads as `--flag value`.
+  const words = shellWords(line).flatMap((word) => (/^--[a-z-]+=/.test(word) ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word]));
+  // The container's env reaches __ENV too (the operator passes the plan's env there); -e wins.
+  const env: Record<string, string> = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value ?? '']));
   const tags: Record<string, string> = {};
   const invocation: K6Invocation = { env, tags, script: words.at(-1) ?? '', paused: false };
   for (let i = 2; i < words.length - 1; i++) {
@@ -90,6 +92,11 @@ const sharedSidecar = {
     };
   },
 };
+
+/** A runner pod of a k6-operator TestRun (simulated in k6-operator.ts), not one of the bench's own Jobs. */
+function isOperatorRunner(pod: V1Pod): boolean {
+  return Boolean(pod.metadata?.labels?.k6_cr) && pod.metadata?.labels?.runner === 'true';
+}
 
 /** Runs the pod's k6 and returns its log and exit code. */
 export async function runK6Pod(kc: KubeConfig, pod: V1Pod, podIp: string, mesh: LocalMesh, pausedRuns: PausedK6Runs): Promise<{ log: string; exitCode: number }> {
@@ -133,8 +140,13 @@ async function runPodK6(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh, invocation:
     });
     const { before, after } = window ? await window.leave() : { before: {}, after: {} };
     const summary = await readFile(summaryPath, 'utf8').catch(() => (result.summary ? JSON.stringify(result.summary) : ''));
+    const status = `time="${new Date().toISOString()}" level=info msg="embedded k6-compatible runtime: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}"`;
+    if (isOperatorRunner(pod)) {
+      // A k6-operator runner's log is k6's stdout, where handleSummary printed the summary (SUMMARY_PATH=stdout).
+      return { log: `${status}\n${summary ? JSON.stringify(JSON.parse(summary), null, 2) : ''}\n`, exitCode: result.exitCode };
+    }
     const lines = [
-      `time="${new Date().toISOString()}" level=info msg="embedded k6-compatible runtime: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}"`,
+      status,
       SUMMARY_BEGIN,
       summary,
       SUMMARY_END,

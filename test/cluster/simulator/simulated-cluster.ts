@@ -14,6 +14,7 @@ import { K6_API_PORT } from '../../../harness/targets/kubernetes/k6-rest-api.ts'
 import { STATUS_PORT } from '../../../harness/targets/kubernetes/proxy-stats.ts';
 import { type ControlPlane, skipUnlessControlPlane } from '../fixture/control-plane.ts';
 import { PausedK6Runs, startK6ApiServer } from './k6-api-server.ts';
+import { SimulatedK6Operator } from './k6-operator.ts';
 import { PodLogs, startKubeletServer } from './kubelet-server.ts';
 import { LoadBalancers } from './load-balancers.ts';
 import { MeshBridge } from './mesh-bridge.ts';
@@ -49,6 +50,8 @@ export interface SimulatedCluster {
   readonly lines: string[];
   /** Whether load balancers get addresses from now on. */
   setAssignLoadBalancers(assign: boolean): void;
+  /** The k6-operator's part, active while the TestRun CRD is served. */
+  readonly k6Operator: SimulatedK6Operator;
   stop(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
     const bridge = new MeshBridge({ seed: options.seed, profile: options.profile ?? 'istio-1.24+', log });
     cleanups.push(() => bridge.stop());
     const pausedK6 = new PausedK6Runs();
+    const k6Operator = new SimulatedK6Operator(kc, pausedK6, log);
     const pods = new PodLifecycle({ kc, nodeName: NODE_NAME, nodeAddress: network.hostAddress, allocateIp: () => network.allocate(), logs, mesh: () => bridge.current, pausedK6, failK6Pod: options.failK6Pod, log });
     let assign = options.assignLoadBalancers ?? true;
     const balancers = new LoadBalancers({ kc, assign: () => assign, mesh: () => bridge.current, workloads: () => bridge.currentWorkloads, log });
@@ -130,6 +134,7 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
           const names = new Set(namespaces.map((n) => n.metadata?.name));
           lastPods = (await core.listPodForAllNamespaces()).items;
           await pods.tick(lastPods);
+          await k6Operator.tick(lastPods);
           const services = (await core.listServiceForAllNamespaces()).items.filter((s) => names.has(s.metadata?.namespace));
           const deployments = (await apps.listDeploymentForAllNamespaces()).items.filter((d) => names.has(d.metadata?.namespace));
           const istio: KubernetesObject[] = [];
@@ -162,6 +167,7 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
     return {
       network,
       lines,
+      k6Operator,
       setAssignLoadBalancers(value) {
         assign = value;
       },
