@@ -105,23 +105,27 @@ describe('kubernetes target: preflight against a control plane', function () {
     await bindShippedRoles(admin, 'bench-user', NAMESPACE);
     const result = await run(cp.kubeconfigFor('bench-user'));
     expect(result.notes).to.deep.equal([]);
-    expect(result.can).to.deep.equal({ exec: true, podProxy: true, listNodes: true, testRuns: true });
+    expect(result.can).to.deep.equal({ exec: true, podProxy: true, podProxyPatch: true, listNodes: true, testRuns: true });
     // A split run also asks for k6.io testruns, which the shipped role grants.
     const split = await preflight({ connection: connect({ kubeconfig: cp.kubeconfigFor('bench-user') }), plan: { ...plan, scenario: { ...plan.scenario, runners: 4 } }, vantages: ['in-mesh'], injection: { kind: 'auto' } });
     expect(split.notes).to.deep.equal([]);
     expect(split.can.testRuns).to.equal(true);
   });
 
-  it('a split run without the testruns permission falls back to Jobs and says so, it is not an error', async () => {
+  it('a split run without testruns or pods/proxy patch falls back to Jobs that start as their pods come up, and says so; it is not an error', async () => {
     const noTestRuns = yamlObjects(ROLE_FILE).map((role) => {
-      const copy = structuredClone(role) as KubernetesObject & { rules: { resources: string[] }[] };
+      const copy = structuredClone(role) as KubernetesObject & { rules: { resources: string[]; verbs: string[] }[] };
       copy.rules = copy.rules.filter((r) => !r.resources.includes('testruns'));
+      for (const rule of copy.rules) if (rule.resources.includes('pods/proxy')) rule.verbs = rule.verbs.filter((v) => v !== 'patch');
       return copy;
     });
     await bindShippedRoles(admin, 'no-testruns-user', NAMESPACE, noTestRuns);
     const result = await preflight({ connection: connect({ kubeconfig: cp.kubeconfigFor('no-testruns-user') }), plan: { ...plan, scenario: { ...plan.scenario, runners: 4 } }, vantages: ['in-mesh'], injection: { kind: 'auto' } });
     expect(result.can.testRuns).to.equal(false);
     expect(result.notes.join('\n')).to.include('create k6.io/testruns in namespace retryns').and.include('N plain Jobs with k6 execution segments');
+    expect(result.can.podProxyPatch).to.equal(false);
+    expect(result.can.podProxy).to.equal(true);
+    expect(result.notes.join('\n')).to.include('patch pods/proxy in namespace retryns').and.include('each Job starts its load as its pod comes up');
   });
 
   it('names each missing verb and resource for a narrower role, exit 3', async () => {

@@ -99,18 +99,33 @@ function isOperatorRunner(pod: V1Pod): boolean {
 }
 
 /** Runs the pod's k6 and returns its log and exit code. */
-export async function runK6Pod(kc: KubeConfig, pod: V1Pod, podIp: string, mesh: LocalMesh, pausedRuns: PausedK6Runs): Promise<{ log: string; exitCode: number }> {
+export async function runK6Pod(kc: KubeConfig, pod: V1Pod, podIp: string, mesh: LocalMesh, pausedRuns: PausedK6Runs, killAfterMs?: number): Promise<{ log: string; exitCode: number }> {
   const invocation = k6Invocation(pod);
   // k6 serves its API only on the address it is given; the relay reaches port 6565 of the pod IP.
   const paused = invocation.paused && invocation.address?.endsWith(`:${K6_API_PORT}`) ? pausedRuns.register(podIp) : undefined;
+  const kill = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const loadStarts = () => {
+    if (killAfterMs !== undefined) timer = setTimeout(() => kill.abort(), killAfterMs);
+  };
   try {
-    return await runPodK6(kc, pod, mesh, invocation, paused);
+    const run = await runPodK6(kc, pod, mesh, invocation, { paused, signal: paused ? AbortSignal.any([paused.signal, kill.signal]) : kill.signal, loadStarts });
+    // Killed: the container ends with SIGKILL's 137 and k6 never printed its summary.
+    return kill.signal.aborted ? { log: 'time="…" level=info msg="killed mid-run"\n', exitCode: 137 } : run;
   } finally {
+    clearTimeout(timer);
     paused?.forget();
   }
 }
 
-async function runPodK6(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh, invocation: K6Invocation, paused: { waitForResume(): Promise<void>; signal: AbortSignal } | undefined): Promise<{ log: string; exitCode: number }> {
+interface PodRunControl {
+  paused?: { waitForResume(): Promise<void> };
+  signal: AbortSignal;
+  loadStarts(): void;
+}
+
+async function runPodK6(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh, invocation: K6Invocation, control: PodRunControl): Promise<{ log: string; exitCode: number }> {
+  const { paused } = control;
   const volume = pod.spec?.volumes?.find((v) => v.configMap);
   const configMap = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: volume?.configMap?.name ?? '', namespace: pod.metadata?.namespace ?? '' });
   const file = basename(invocation.script);
@@ -126,10 +141,12 @@ async function runPodK6(kc: KubeConfig, pod: V1Pod, mesh: LocalMesh, invocation:
     let window: Awaited<ReturnType<typeof sharedSidecar.enter>> | undefined;
     const open = async () => {
       window = await sharedSidecar.enter(mesh);
+      control.loadStarts();
     };
     if (!paused) await open();
     const result = await createEmbeddedRunner().run({
-      ...(paused ? { startGate: () => paused.waitForResume().then(open), signal: paused.signal } : {}),
+      ...(paused ? { startGate: () => paused.waitForResume().then(open) } : {}),
+      signal: control.signal,
       bundlePath,
       env: { ...invocation.env, SUMMARY_PATH: summaryPath },
       tags: invocation.tags,

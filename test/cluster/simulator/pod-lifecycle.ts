@@ -24,6 +24,8 @@ export interface PodLifecycleOptions {
   pausedK6: PausedK6Runs;
   /** Pods whose k6 container fails at once (exit 1, no summary), as a broken image would. */
   failK6Pod?(pod: V1Pod): boolean;
+  /** Pods whose k6 is killed this many ms into its load (exit 137, no summary), as on a node that dies mid-run. */
+  killK6Pod?(pod: V1Pod): number | undefined;
   log(line: string): void;
 }
 
@@ -97,7 +99,7 @@ export class PodLifecycle {
       exitCode = 1;
     } else {
       try {
-        ({ log, exitCode } = await runK6Pod(this.options.kc, pod, this.ips.get(pod.metadata?.uid ?? '') ?? '', mesh, this.options.pausedK6));
+        ({ log, exitCode } = await runK6Pod(this.options.kc, pod, this.ips.get(pod.metadata?.uid ?? '') ?? '', mesh, this.options.pausedK6, this.options.killK6Pod?.(pod)));
       } catch (error) {
         log = `ERRO[0000] ${error instanceof Error ? error.message : String(error)}\n`;
         exitCode = 1;

@@ -41,6 +41,8 @@ export interface SimulatorOptions {
   assignLoadBalancers?: boolean;
   /** k6 Job pods for which this returns true fail at once. */
   failK6Pod?(pod: V1Pod): boolean;
+  /** Pods whose k6 is killed this many ms into its load (exit 137, no summary), as on a node that dies mid-run. */
+  killK6Pod?(pod: V1Pod): number | undefined;
   log?(line: string): void;
 }
 
@@ -90,7 +92,7 @@ export async function startSimulatedCluster(cp: ControlPlane, options: Simulator
     cleanups.push(() => bridge.stop());
     const pausedK6 = new PausedK6Runs();
     const k6Operator = new SimulatedK6Operator(kc, pausedK6, log);
-    const pods = new PodLifecycle({ kc, nodeName: NODE_NAME, nodeAddress: network.hostAddress, allocateIp: () => network.allocate(), logs, mesh: () => bridge.current, pausedK6, failK6Pod: options.failK6Pod, log });
+    const pods = new PodLifecycle({ kc, nodeName: NODE_NAME, nodeAddress: network.hostAddress, allocateIp: () => network.allocate(), logs, mesh: () => bridge.current, pausedK6, failK6Pod: options.failK6Pod, killK6Pod: options.killK6Pod, log });
     let assign = options.assignLoadBalancers ?? true;
     const balancers = new LoadBalancers({ kc, assign: () => assign, mesh: () => bridge.current, workloads: () => bridge.currentWorkloads, log });
     cleanups.push(() => balancers.close());
