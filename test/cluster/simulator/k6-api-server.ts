@@ -6,7 +6,7 @@
  * every pod IP and passes the request here with the IP it arrived on.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ListeningServer, listenOn } from './listening-server.ts';
 
 /** lib.ExecutionStatus values k6 reports. */
 const STATUS = { initVus: 1, pausedBeforeRun: 4, running: 7 } as const;
@@ -63,7 +63,7 @@ export class PausedK6Runs {
   }
 }
 
-export async function startK6ApiServer(options: { address: string; runs: PausedK6Runs }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startK6ApiServer(options: { address: string; runs: PausedK6Runs }): Promise<ListeningServer> {
   const server: Server = createServer((req, res) => {
     const podIp = String(req.headers['x-pod-ip'] ?? '');
     const reply = (code: number, body: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -78,18 +78,7 @@ export async function startK6ApiServer(options: { address: string; runs: PausedK
       reply(200, document());
     }, (error: unknown) => reply(400, { errors: [{ title: String(error) }] }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.address, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOn(server, options.address);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -6,8 +6,8 @@
  * Exec and port-forward are not served: the target then settles for a fixed time.
  */
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { KeyPair } from '../fixture/control-plane.ts';
+import { listenOn } from './listening-server.ts';
 
 export class PodLogs {
   private readonly logs = new Map<string, string>();
@@ -45,16 +45,5 @@ export async function startKubeletServer(options: { address: string; certificate
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`the test kubelet does not serve ${url.pathname}\n`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.address, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOn(server, options.address);
 }

@@ -4,8 +4,8 @@
  * pod's sidecar in the local mesh and writes its counters as pilot-agent would.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { prometheusText } from './prometheus-text.ts';
+import { listenOn } from './listening-server.ts';
 
 export interface StatsServer {
   readonly port: number;
@@ -28,16 +28,5 @@ export async function startStatsServer(options: { address: string; counters(podI
       (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, options.address, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOn(server, options.address);
 }
