@@ -410,7 +410,7 @@ describe('end to end: a plan on the simulated cluster', function () {
 
   it('a k6 Job whose pod fails stops the run with K6_JOB_FAILED, keeps the finished cells and restores the cluster', async () => {
     const before = await settledClusterState(admin);
-    failPod = (pod) => Boolean(pod.spec?.containers.some((c) => c.command?.join(' ').includes("'STAGE=strict'")));
+    failPod = (pod) => Boolean(pod.spec?.containers.some((c) => c.env?.some((e) => e.name === 'STAGE' && e.value === 'strict')));
     const run = await bench(['run', 'retries-lab', '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED, '--stage', 'baseline,strict', '--vantage', 'in-mesh', ...LOAD]);
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.code, describeRun(run)).to.equal(3);

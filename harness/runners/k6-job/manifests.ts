@@ -70,10 +70,13 @@ export interface K6JobOptions {
   extraArgs?: string[];
 }
 
-/** `k6 run` with -e/--tag, then the summary and exit code between markers in the log. */
-export function k6JobCommand(options: Pick<K6JobOptions, 'env' | 'tags' | 'fileName' | 'inMesh' | 'nativeSidecar' | 'extraArgs'>): string {
+/**
+ * `k6 run` with --tag, then the summary and exit code between markers in the log. The
+ * plan's env is not on this line: it is in the container's environment (k6JobEnv), which k6
+ * reads into __ENV, so no value (a token, say) shows in the pod's process list.
+ */
+export function k6JobCommand(options: Pick<K6JobOptions, 'tags' | 'fileName' | 'inMesh' | 'nativeSidecar' | 'extraArgs'>): string {
   const args = ['k6', 'run', '--no-usage-report', ...(options.extraArgs ?? []).map(shellQuote)];
-  for (const [key, value] of Object.entries({ ...options.env, SUMMARY_PATH: SUMMARY_FILE })) args.push('-e', shellQuote(`${key}=${value}`));
   for (const [key, value] of Object.entries(options.tags)) args.push('--tag', shellQuote(`${key}=${value}`));
   args.push(shellQuote(`${SCRIPT_DIR}/${options.fileName}`));
   const lines = [
@@ -94,6 +97,11 @@ export function k6JobCommand(options: Pick<K6JobOptions, 'env' | 'tags' | 'fileN
   }
   lines.push('exit $code');
   return lines.join('\n');
+}
+
+/** The container env: the plan's env and where handleSummary writes the summary. */
+function k6JobEnv(env: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.entries({ ...env, SUMMARY_PATH: SUMMARY_FILE }).map(([name, value]) => ({ name, value }));
 }
 
 export function buildK6Job(options: K6JobOptions): V1Job {
@@ -123,6 +131,7 @@ export function buildK6Job(options: K6JobOptions): V1Job {
               name: 'k6',
               image: options.image ?? K6_IMAGE,
               command: ['sh', '-c', k6JobCommand(options)],
+              env: k6JobEnv(options.env),
               volumeMounts: [{ name: 'scenario', mountPath: SCRIPT_DIR, readOnly: true }],
             },
           ],

@@ -33,7 +33,7 @@ describe('cluster simulator (node, kubelet, injector, local mesh, load balancers
     await skipUnlessSimulator(this);
     ({ cp, admin } = await startTestCluster());
     await installIstioCrds(admin);
-    sim = await startSimulatedCluster(cp, { kc: admin, seed: 7, failK6Pod: (pod) => Boolean(pod.spec?.containers.some((c) => c.command?.join(' ').includes("'STAGE=doomed'"))) });
+    sim = await startSimulatedCluster(cp, { kc: admin, seed: 7, failK6Pod: (pod) => Boolean(pod.spec?.containers.some((c) => c.env?.some((e) => e.name === 'STAGE' && e.value === 'doomed'))) });
     await createAll(admin, appObjects());
   });
 

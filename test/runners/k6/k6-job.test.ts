@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../../harness/errors/user-error.ts';
-import { buildBundleConfigMap, buildK6Job, K6_IMAGE, k6JobCommand, parsePodLog, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/k6-job.ts';
+import { buildBundleConfigMap, buildK6Job, K6_IMAGE, parsePodLog, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/k6-job.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/k6-0.49/handle-summary-data.json');
 
@@ -59,7 +59,7 @@ describe('k6 Job manifests', () => {
     expect(outside.spec?.template.spec?.containers[0].command?.[2]).to.not.contain('quitquitquit');
   });
 
-  it('runs a command whose log carries the summary and exit code (checked with a stand-in k6 in sh)', () => {
+  it('runs a command whose log carries the summary and exit code, with the env in the container\'s environment (checked with a stand-in k6 in sh)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'k6-job-'));
     try {
       // A fake `k6` on PATH that records its argv and writes the fixture to SUMMARY_PATH.
@@ -67,19 +67,26 @@ describe('k6 Job manifests', () => {
       writeFileSync(join(dir, 'summary.json'), summary);
       writeFileSync(
         join(dir, 'k6'),
-        `#!/bin/sh\nprintf '%s\\n' "$@" > ${dir}/argv\nfor a in "$@"; do case "$a" in SUMMARY_PATH=*) cp ${dir}/summary.json "\${a#SUMMARY_PATH=}";; esac; done\nexit 99\n`,
+        `#!/bin/sh\nprintf '%s\\n' "$@" > ${dir}/argv\nprintf '%s|%s' "$RATE" "$STAGE" > ${dir}/env\ncp ${dir}/summary.json "$SUMMARY_PATH"\nexit 99\n`,
         { mode: 0o755 },
       );
-      const command = k6JobCommand({ ...base, inMesh: false, nativeSidecar: true }).replaceAll('/tmp/k6-summary.json', join(dir, 'out.json'));
+      const job = buildK6Job({ ...base, inMesh: false, nativeSidecar: true });
+      const container = job.spec?.template.spec?.containers[0];
+      const command = (container?.command?.[2] ?? '').replaceAll('/tmp/k6-summary.json', join(dir, 'out.json'));
+      // The container's env, as the kubelet would set it.
+      const env = Object.fromEntries((container?.env ?? []).map((e) => [e.name, e.value === '/tmp/k6-summary.json' ? join(dir, 'out.json') : (e.value ?? '')]));
       let log = '';
       try {
-        execFileSync('sh', ['-c', command], { env: { PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+        execFileSync('sh', ['-c', command], { env: { ...env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
       } catch (error) {
         log = (error as { stdout: string; status: number }).stdout;
         expect((error as { status: number }).status).to.equal(99);
       }
       const argv = readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n');
-      expect(argv).to.deep.equal(['run', '--no-usage-report', '-e', 'RATE=50', '-e', "STAGE=it's", '-e', `SUMMARY_PATH=${join(dir, 'out.json')}`, '--tag', 'stage=baseline', '/scripts/unstable-endpoint.js']);
+      // The plan's env reaches k6 through the environment, never on its command line.
+      expect(argv).to.deep.equal(['run', '--no-usage-report', '--tag', 'stage=baseline', '/scripts/unstable-endpoint.js']);
+      expect(readFileSync(join(dir, 'env'), 'utf8')).to.equal("50|it's");
+      expect(command).to.not.include('RATE');
       const parsed = parsePodLog(`INFO[0000] starting\n${log}`);
       expect(parsed.exitCode).to.equal(99);
       expect(parsed.summary).to.deep.equal(JSON.parse(summary));
