@@ -122,9 +122,8 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
   for (;;) {
     if (context.signal?.aborted) return 'interrupted';
     const job = await batch.readNamespacedJob({ name, namespace });
-    const conditions = job.status?.conditions ?? [];
-    if (conditions.some((c) => c.type === 'Complete' && c.status === 'True') || (job.status?.succeeded ?? 0) > 0) return 'complete';
-    if (conditions.some((c) => c.type === 'Failed' && c.status === 'True') || (job.status?.failed ?? 0) > 0) return 'failed';
+    const ended = jobEnded(job);
+    if (ended) return ended;
     if (Date.now() >= context.deadline) {
       const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
       const problems = pods.items.flatMap((p) => podProblems(p));
@@ -139,12 +138,20 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
   }
 }
 
+/** How the Job ended, or undefined while it runs (backoffLimit 0: one pod, so its count decides as soon as the condition). */
+function jobEnded(job: V1Job): 'complete' | 'failed' | undefined {
+  const conditions = job.status?.conditions ?? [];
+  if (conditions.some((c) => c.type === 'Complete' && c.status === 'True') || (job.status?.succeeded ?? 0) > 0) return 'complete';
+  if (conditions.some((c) => c.type === 'Failed' && c.status === 'True') || (job.status?.failed ?? 0) > 0) return 'failed';
+  return undefined;
+}
+
 /** The name of the Job's pod once its k6 is initialised and paused (its REST API says so); undefined when the Job ended (or Ctrl-C) first. */
 async function waitForPausedK6(context: { kc: KubeConfig; batch: BatchV1Api; core: CoreV1Api; namespace: string; name: string; deadline: number; signal?: AbortSignal }): Promise<string | undefined> {
   const { kc, batch, core, namespace, name } = context;
   while (!context.signal?.aborted && Date.now() < context.deadline) {
     const job = await batch.readNamespacedJob({ name, namespace });
-    if ((job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) return undefined;
+    if (jobEnded(job)) return undefined;
     const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
     const pod = pods.items.find((p) => p.status?.phase === 'Running' && p.status.podIP)?.metadata?.name;
     if (pod) {

@@ -168,7 +168,7 @@ export class KubernetesTarget implements Target {
       nativeSidecar,
       image: this.options.k6Image,
       ...hooks,
-      canResume: Boolean(this.checks?.can.podProxy && this.checks.can.podProxyPatch),
+      canResume: this.mayResumePausedK6(),
       onClientStats: (text) => {
         if (text) this.clientStats.push(text);
       },
@@ -188,12 +188,17 @@ export class KubernetesTarget implements Target {
     return { ...jobs, distribute };
   }
 
+  /** k6's REST API through pods/proxy (get the status, patch it to resume): what starting Jobs paused needs. */
+  private mayResumePausedK6(): boolean {
+    return Boolean(this.checks?.can.podProxy && this.checks.can.podProxyPatch);
+  }
+
   /** A TestRun when the k6-operator is served and the user may use it, else N Jobs (said once). */
   private async chooseSplitMethod(runners: number): Promise<'test-run' | 'jobs'> {
     const served = await k6OperatorServed(this.requireConnection().kc);
     if (served && this.checks?.can.testRuns) return 'test-run';
     this.options.log.warn(fallbackNotice(runners, served ? 'not-permitted' : 'absent'));
-    if (!(this.checks?.can.podProxy && this.checks.can.podProxyPatch)) {
+    if (!this.mayResumePausedK6()) {
       this.options.log.warn("the Jobs start their load as their pods come up, not together: starting them paused needs get and patch on pods/proxy (k6's REST API on port 6565), which the user may not");
     }
     return 'jobs';

@@ -6,10 +6,11 @@
  * every pod IP and passes the request here with the IP it arrived on.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { PAUSED_BEFORE_RUN } from '../../../harness/targets/kubernetes/k6-rest-api.ts';
 import { type ListeningServer, listenOn } from './listening-server.ts';
 
-/** lib.ExecutionStatus values k6 reports. */
-const STATUS = { initVus: 1, pausedBeforeRun: 4, running: 7 } as const;
+/** lib.ExecutionStatus values k6 reports (PausedBeforeRun is the one the bench waits for). */
+const STATUS = { initVus: 1, pausedBeforeRun: PAUSED_BEFORE_RUN, running: 7 } as const;
 
 interface PausedRun {
   status: number;
@@ -51,6 +52,12 @@ export class PausedK6Runs {
   /** The pod is gone (its Job deleted) or the node stops: its k6 ends, as the container would be killed. */
   abort(podIp?: string): void {
     for (const [ip, run] of this.runs) if (podIp === undefined || ip === podIp) run.stop.abort();
+  }
+
+  /** Initialised and paused: what the bench and the operator's starter wait for. */
+  waitsToStart(podIp: string): boolean {
+    const run = this.runs.get(podIp);
+    return run?.paused === true && run.status === STATUS.pausedBeforeRun;
   }
 
   resume(podIp: string): boolean {

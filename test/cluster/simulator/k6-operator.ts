@@ -56,7 +56,7 @@ export class SimulatedK6Operator {
         // The starter: every runner that is still alive waits paused, and at least one does.
         const alive = runners.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
         const ips = alive.map((p) => p.status?.podIP ?? '');
-        const ready = runners.length === run.spec.parallelism && alive.length > 0 && ips.every((ip) => this.pausedK6.statusOf(ip)?.paused && this.pausedK6.statusOf(ip)?.status === 4);
+        const ready = runners.length === run.spec.parallelism && alive.length > 0 && ips.every((ip) => this.pausedK6.waitsToStart(ip));
         if (!ready) return;
         for (const ip of ips) this.pausedK6.resume(ip);
         await this.setStage(run, 'started');
