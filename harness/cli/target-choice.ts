@@ -8,9 +8,7 @@ import type { MeshProfile } from '../model/istio-objects.ts';
 import type { Plan, VantageName } from '../model/plan.ts';
 import type { ProgressReporter } from '../run/progress.ts';
 import { parseInjection, type InjectionChoice } from '../targets/kubernetes/injection.ts';
-import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 import { withNamespace } from '../targets/kubernetes/namespace-override.ts';
-import { LocalTarget } from '../targets/local/local-target.ts';
 import { formatDuration, tryParseDuration } from '../util/duration.ts';
 import type { Target } from '../targets/target.ts';
 
@@ -84,8 +82,16 @@ export function planForTarget(plan: Plan, choice: TargetChoice): Plan {
   return choice.namespace ? withNamespace(plan, choice.namespace) : plan;
 }
 
-export function createTarget(choice: TargetChoice, context: { seed: number; profile?: MeshProfile; vantages: VantageName[]; progress: ProgressReporter }): Target {
-  if (choice.kind === 'local') return new LocalTarget({ seed: context.seed, profile: context.profile });
+/**
+ * Each target is imported when chosen: the Kubernetes client is some 800 modules, which
+ * took two of the three seconds a local run or a usage error spent before doing anything.
+ */
+export async function createTarget(choice: TargetChoice, context: { seed: number; profile?: MeshProfile; vantages: VantageName[]; progress: ProgressReporter }): Promise<Target> {
+  if (choice.kind === 'local') {
+    const { LocalTarget } = await import('../targets/local/local-target.ts');
+    return new LocalTarget({ seed: context.seed, profile: context.profile });
+  }
+  const { KubernetesTarget } = await import('../targets/kubernetes/kubernetes-target.ts');
   return new KubernetesTarget({
     connect: { kubeconfig: choice.kubeconfig, context: choice.context },
     injection: choice.injection,

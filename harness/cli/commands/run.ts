@@ -92,7 +92,7 @@ export async function runCommand(args: string[], context: CliContext): Promise<n
     progress.warn(`${signal}: stopping the current load, keeping finished results, restoring the target…`);
     controller.abort();
   };
-  const target = createTarget(targetChoice, { seed, profile, vantages: [...new Set(steps.flatMap((s) => s.vantages))], progress });
+  const target = await createTarget(targetChoice, { seed, profile, vantages: [...new Set(steps.flatMap((s) => s.vantages))], progress });
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const { folder, status, error } = await runBench({
