@@ -2,7 +2,8 @@
  * `npm run perf`: every benchmark, one after the other (they would steal each other's
  * cores if run together). Each prints its figures and ratios against a reference measured
  * in the same run, and one TARGET line per target (perf/target-line.ts); this sequences
- * them and lists every TARGET line again at the end, so one run shows them together.
+ * them and lists every TARGET and REFERENCE line again at the end, so one run shows them
+ * together.
  * The mesh benchmark needs nginx: .ci/perf installs it where it is missing.
  *
  *   npm run perf                 all of them
@@ -12,13 +13,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { projectRoot } from '../harness/util/project-root.ts';
-import { TARGET_PREFIX } from './target-line.ts';
+import { REFERENCE_PREFIX, TARGET_PREFIX } from './target-line.ts';
 
 const BENCHMARKS = [
   { file: 'embedded-vs-autocannon.ts', nodeArgs: [] },
   { file: 'embedded-arrival-rate.ts', nodeArgs: [] },
   { file: 'embedded-memory.ts', nodeArgs: ['--expose-gc'] },
   { file: 'mesh-vs-nginx.ts', nodeArgs: [] },
+  { file: 'proxy-floor.ts', nodeArgs: [] },
   { file: 'mesh-retries-lab.ts', nodeArgs: [] },
 ];
 
@@ -39,9 +41,9 @@ for (const bench of selected) {
   });
   child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
   const result = await child;
-  targets.push(...(result.stdout as string[]).filter((line) => line.startsWith(TARGET_PREFIX)));
+  targets.push(...(result.stdout as string[]).filter((line) => line.startsWith(TARGET_PREFIX) || line.startsWith(REFERENCE_PREFIX)));
   if (result.exitCode !== 0) failures.push(`${bench.file} (exit ${result.exitCode})`);
 }
-process.stdout.write(`\n=== targets\n${targets.map((line) => `${line.slice(TARGET_PREFIX.length)}\n`).join('')}`);
+process.stdout.write(`\n=== targets (and references)\n${targets.map((line) => `${line.startsWith(TARGET_PREFIX) ? line.slice(TARGET_PREFIX.length) : line}\n`).join('')}`);
 process.stdout.write(`ran ${selected.length} benchmark(s)${failures.length ? `; failed to run: ${failures.join(', ')}` : ''}\n`);
 process.exitCode = failures.length ? 1 : 0;

@@ -3,6 +3,8 @@
  * run together at the end: `TARGET <what>: <measured> (target <bound>) met|missed`.
  */
 export const TARGET_PREFIX = 'TARGET ';
+/** A figure that explains targets without being one (perf/proxy-floor.ts). */
+export const REFERENCE_PREFIX = 'REFERENCE ';
 
 export function reportTarget(what: string, measured: string, bound: string, met: boolean): boolean {
   console.log(`${TARGET_PREFIX}${what}: ${measured} (target ${bound}) ${met ? 'met' : 'missed'}`);
