@@ -4,13 +4,13 @@
  * one is installed, else the embedded runtime.
  */
 import { UserError } from '../errors/user-error.ts';
-import { findK6, requireK6 } from './k6-binary/find-k6.ts';
+import { type FoundK6, findK6, requireK6 } from './k6-binary/find-k6.ts';
 import type { Runner } from './runner.ts';
 import { ENGINES } from '../model/engines.ts';
 
 // Each engine's code is imported when it is chosen, so an option check that fails, or a run
 // on the other engine, does not load it (a process runner pulls in a hundred modules).
-const createK6Runner = async (k6: Awaited<ReturnType<typeof requireK6>>) => (await import('./k6-binary/k6-binary-runner.ts')).createK6Runner(k6);
+const createK6Runner = async (k6: FoundK6) => (await import('./k6-binary/k6-binary-runner.ts')).createK6Runner(k6);
 const createEmbeddedRunner = async () => (await import('./embedded/embedded-runner.ts')).createEmbeddedRunner();
 
 const LOCAL_ENGINES = {
