@@ -130,8 +130,9 @@ function rawForwarder(pool: ReturnType<typeof rawPool>, addedHeader: string): (s
     const queue: [string, Buffer][] = [];
     let busy = false;
     const next = () => {
+      if (busy) return;
       const request = queue.shift();
-      if (busy || !request) return;
+      if (!request) return;
       busy = true;
       pool((upstream) => {
         upstream.onResponse = (head, body) => {
