@@ -1,9 +1,8 @@
 /** Shared pieces of the embedded runtime benchmarks: the target server process and temp scripts. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { startTsChild } from './ts-child.ts';
 
 export interface TargetServer {
   url: string;
@@ -12,16 +11,7 @@ export interface TargetServer {
 
 /** Starts perf/embedded-ok-server.ts in a separate Node process. */
 export async function startTargetServer(): Promise<TargetServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'embedded-ok-server.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('target server did not start within 20 s')), 20_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line.trim());
-    });
-  });
+  const { child, firstLine: port } = await startTsChild('embedded-ok-server.ts');
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
 }
 

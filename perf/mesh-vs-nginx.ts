@@ -13,7 +13,7 @@
  */
 import { startLocalMesh } from '../harness/mesh/index.ts';
 import type { WorkloadSpec } from '../harness/model/plan.ts';
-import { cannon } from './autocannon.ts';
+import { cannon, warmUp } from './autocannon.ts';
 import { type ProbeResult, probeLatency } from './latency-probe.ts';
 import { startNginxChain } from './nginx-chain.ts';
 import { reportTarget } from './target-line.ts';
@@ -58,10 +58,6 @@ async function measure(options: { url: string; path: string; connections: number
     requests: [{ method: 'GET', path: options.path }],
   });
   return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts, non2xx: result.non2xx };
-}
-
-async function warmUp(url: string, path: string): Promise<void> {
-  await cannon({ url, connections: 8, amount: 2000, requests: [{ method: 'GET', path }] });
 }
 
 /** Median p50 and p99 over rounds; counts summed. */

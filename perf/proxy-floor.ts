@@ -7,29 +7,18 @@
  * targets. Needs nginx on PATH (.ci/perf installs it).
  * Env: MESH_BENCH_SECONDS (default 8).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { cannon } from './autocannon.ts';
+import { cannon, warmUp } from './autocannon.ts';
 import { startNginxChain } from './nginx-chain.ts';
 import type { ChainKind } from './proxy-floor-chain.ts';
-import { REFERENCE_PREFIX } from './target-line.ts';
+import { reportReference } from './target-line.ts';
+import { startTsChild } from './ts-child.ts';
 
 const SECONDS = Number(process.env.MESH_BENCH_SECONDS ?? 8);
 const CONNECTIONS = 64;
-const START_TIMEOUT_MS = 30_000;
 
 async function startChain(kind: ChainKind): Promise<{ client: number; app: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'proxy-floor-chain.ts'), kind], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const ports = await new Promise<{ client: number; app: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ${kind} chain did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
-    child.once('exit', (code) => reject(new Error(`the ${kind} chain exited (${code}) before listening`)));
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-  });
-  return { ...ports, stop: () => child.kill('SIGTERM') };
+  const { child, firstLine } = await startTsChild('proxy-floor-chain.ts', [kind]);
+  return { ...(JSON.parse(firstLine) as { client: number; app: number }), stop: () => child.kill('SIGTERM') };
 }
 
 async function requestsPerSecond(port: number): Promise<{ rps: number; failed: number }> {
@@ -43,12 +32,13 @@ for (const kind of ['node-http', 'raw-socket'] as const) {
   const nginx = await startNginxChain(2, chain.app);
   try {
     // Warm both paths' JIT and connections first.
-    await cannon({ url: nginx.url, connections: 8, amount: 2000, requests: [{ method: 'GET', path: '/' }] });
-    await cannon({ url: `http://127.0.0.1:${chain.client}`, connections: 8, amount: 2000, requests: [{ method: 'GET', path: '/' }] });
+    await warmUp(nginx.url);
+    await warmUp(`http://127.0.0.1:${chain.client}`);
     const reference = await requestsPerSecond(Number(new URL(nginx.url).port));
     const floor = await requestsPerSecond(chain.client);
-    console.log(
-      `${REFERENCE_PREFIX}featureless ${kind} chain / two nginx hops: ${(floor.rps / reference.rps).toFixed(2)} (${floor.rps.toFixed(0)} vs ${reference.rps.toFixed(0)} req/s; failed ${floor.failed} and ${reference.failed})`,
+    reportReference(
+      `featureless ${kind} chain / two nginx hops`,
+      `${(floor.rps / reference.rps).toFixed(2)} (${floor.rps.toFixed(0)} vs ${reference.rps.toFixed(0)} req/s; failed ${floor.failed} and ${reference.failed})`,
     );
   } finally {
     await nginx.stop();

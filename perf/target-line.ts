@@ -10,3 +10,8 @@ export function reportTarget(what: string, measured: string, bound: string, met:
   console.log(`${TARGET_PREFIX}${what}: ${measured} (target ${bound}) ${met ? 'met' : 'missed'}`);
   return met;
 }
+
+/** `REFERENCE <what>: <measured>`: a figure listed beside the targets without being one. */
+export function reportReference(what: string, measured: string): void {
+  console.log(`${REFERENCE_PREFIX}${what}: ${measured}`);
+}
