@@ -6,6 +6,7 @@ export {
   buildBundleConfigMap,
   buildK6Job,
   CONFIGMAP_LIMIT_BYTES,
+  K6_CONTAINER,
   K6_IMAGE,
   k6JobCommand,
   PROXY_STATS_BEGIN,

@@ -10,6 +10,8 @@ import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
 
 export const K6_IMAGE = 'grafana/k6:0.49.0';
+/** The Job pod's load container: its log carries the summary, its exit ends the cell. */
+export const K6_CONTAINER = 'k6';
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 export const SUMMARY_BEGIN = '=====K6-SUMMARY-BEGIN=====';
 export const SUMMARY_END = '=====K6-SUMMARY-END=====';
@@ -128,7 +130,7 @@ export function buildK6Job(options: K6JobOptions): V1Job {
           restartPolicy: 'Never',
           containers: [
             {
-              name: 'k6',
+              name: K6_CONTAINER,
               image: options.image ?? K6_IMAGE,
               command: ['sh', '-c', k6JobCommand(options)],
               env: k6JobEnv(options.env),

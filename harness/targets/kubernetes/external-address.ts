@@ -102,6 +102,7 @@ export async function waitForServiceAddress(options: AddressOptions): Promise<st
         fix: 'check the cloud load balancer (kubectl describe service shows its events), or pass --external-url http://<address>:<port>',
       });
     }
-    await sleep(3000, options.signal);
+    // One read a second: a cloud takes tens of seconds, the test cluster a quarter of one.
+    await sleep(1000, options.signal);
   }
 }

@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
 import { outcomeForExitCode } from '../../model/k6-outcome.ts';
-import { buildBundleConfigMap, buildK6Job, K6_IMAGE, parsePodLog } from '../../runners/k6-job/k6-job.ts';
+import { buildBundleConfigMap, buildK6Job, K6_CONTAINER, K6_IMAGE, parsePodLog } from '../../runners/k6-job/k6-job.ts';
 import type { RunRequest, RunResult, Runner } from '../../runners/runner.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { apiFailure, isNotFound } from './api-errors.ts';
@@ -121,11 +121,13 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
   const { batch, core, namespace, name } = context;
   for (;;) {
     if (context.signal?.aborted) return 'interrupted';
-    const job = await batch.readNamespacedJob({ name, namespace });
-    const ended = jobEnded(job);
+    // The k6 container's own end comes first: its log is whole once it has exited, while the
+    // Job's condition waits for the sidecar to stop and for the Job controller's next sync
+    // (about 2 s more a cell on the test cluster).
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
+    const ended = k6ContainerEnded(pods.items) ?? jobEnded(await batch.readNamespacedJob({ name, namespace }));
     if (ended) return ended;
     if (Date.now() >= context.deadline) {
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
       const problems = pods.items.flatMap((p) => podProblems(p));
       throw new UserError({
         code: 'K6_JOB_FAILED',
@@ -133,16 +135,25 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
         fix: 'check the Job pod (kubectl describe pod -l batch.kubernetes.io/job-name=' + name + '): image pull, admission policies and quota are the usual causes',
       });
     }
-    // One read a second: the cell's end is noticed within a second, at no cost to the API server.
+    // Two reads a second: the cell's end is noticed within a second, at no cost to the API server.
     await sleep(1000, context.signal);
   }
 }
 
 /** How the Job ended, or undefined while it runs (backoffLimit 0: one pod, so its count decides as soon as the condition). */
-function jobEnded(job: V1Job): 'complete' | 'failed' | undefined {
+export function jobEnded(job: V1Job): 'complete' | 'failed' | undefined {
   const conditions = job.status?.conditions ?? [];
   if (conditions.some((c) => c.type === 'Complete' && c.status === 'True') || (job.status?.succeeded ?? 0) > 0) return 'complete';
   if (conditions.some((c) => c.type === 'Failed' && c.status === 'True') || (job.status?.failed ?? 0) > 0) return 'failed';
+  return undefined;
+}
+
+/** How the Job pod's k6 container exited (backoffLimit 0: there is one pod), or undefined while it has not. */
+export function k6ContainerEnded(pods: V1Pod[]): 'complete' | 'failed' | undefined {
+  for (const pod of pods) {
+    const terminated = pod.status?.containerStatuses?.find((c) => c.name === K6_CONTAINER)?.state?.terminated;
+    if (terminated) return terminated.exitCode === 0 ? 'complete' : 'failed';
+  }
   return undefined;
 }
 
@@ -171,7 +182,7 @@ async function readJobLog(core: CoreV1Api, namespace: string, name: string): Pro
   const pod = pods.items.at(-1);
   if (!pod?.metadata?.name) return { text: '', problems: ['no pod was created'] };
   try {
-    return { text: await core.readNamespacedPodLog({ name: pod.metadata.name, namespace, container: 'k6' }), problems: podProblems(pod) };
+    return { text: await core.readNamespacedPodLog({ name: pod.metadata.name, namespace, container: K6_CONTAINER }), problems: podProblems(pod) };
   } catch (error) {
     return { text: '', problems: [...podProblems(pod), `log unreadable: ${apiFailure(error).message}`] };
   }

@@ -120,7 +120,8 @@ export async function waitForRollout(options: { kc: KubeConfig; deployments: Kub
           fix: 'look at the pods (kubectl describe pod): an image the nodes cannot pull needs --app-image <your registry>/sample-app:<tag>; pending pods need capacity',
         });
       }
-      await sleep(2000, options.signal);
+      // Two reads a second (Deployment and pods): a rollout is noticed within a second of its end.
+      await sleep(1000, options.signal);
     }
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The in-mesh k6 Job's objects and its pod log: the summary, k6's exit code and the
- * client sidecar's counters all leave the pod through the log. No cluster needed.
+ * client sidecar's counters all leave the pod through the log, and the cell ends when the
+ * k6 container exits. No cluster needed.
  */
 import { expect } from 'chai';
 import { buildBundleConfigMap, buildK6Job, K6_IMAGE, k6JobCommand, parsePodLog, PROXY_STATS_BEGIN, PROXY_STATS_END, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/k6-job.ts';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { UserError } from '../../../harness/errors/user-error.ts';
+import { jobEnded, k6ContainerEnded } from '../../../harness/targets/kubernetes/k6-job-launcher.ts';
 
 const base = { env: { ENDPOINT_URL: 'http://appflaky.retryns.svc.cluster.local/unstable-endpoint' }, tags: { stage: 'it\'s' }, fileName: 'unstable-endpoint.js' };
 
@@ -39,5 +42,27 @@ describe('kubernetes target: k6 Job', () => {
 
   it('refuses a bundle a ConfigMap cannot hold, before the API server would', () => {
     expect(() => buildBundleConfigMap({ name: 'x', namespace: 'y', fileName: 'a.js', bundle: 'x'.repeat(1024 * 1024) })).to.throw(UserError, /ConfigMap holds at most/);
+  });
+
+  it('ends the cell when the k6 container has exited, before the Job controller marks the Job (the sidecar may still run)', () => {
+    const pod = (k6: object, phase = 'Running'): V1Pod => ({
+      status: {
+        phase,
+        containerStatuses: [
+          { name: 'istio-proxy', image: 'proxyv2', imageID: '', ready: true, restartCount: 0, state: { running: {} } },
+          { name: 'k6', image: K6_IMAGE, imageID: '', ready: false, restartCount: 0, state: k6 },
+        ],
+      },
+    });
+    const running: V1Job = { status: { active: 1 } };
+    expect(k6ContainerEnded([pod({ running: {} })])).to.equal(undefined);
+    expect(k6ContainerEnded([])).to.equal(undefined);
+    expect(jobEnded(running)).to.equal(undefined);
+    expect(k6ContainerEnded([pod({ terminated: { exitCode: 0 } })])).to.equal('complete');
+    // k6's own exit codes (99: thresholds crossed) are read from the log; any non-zero exit is a failed pod.
+    expect(k6ContainerEnded([pod({ terminated: { exitCode: 99 } })])).to.equal('failed');
+    // A Job that ends without a pod to show it (activeDeadlineSeconds) is still seen.
+    expect(jobEnded({ status: { conditions: [{ type: 'Failed', status: 'True' }] } })).to.equal('failed');
+    expect(jobEnded({ status: { succeeded: 1 } })).to.equal('complete');
   });
 });

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { EXIT_CODE_PREFIX, PROXY_STATS_BEGIN, PROXY_STATS_END, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/manifests.ts';
+import { EXIT_CODE_PREFIX, K6_CONTAINER, PROXY_STATS_BEGIN, PROXY_STATS_END, SUMMARY_BEGIN, SUMMARY_END } from '../../../harness/runners/k6-job/manifests.ts';
 import { createEmbeddedRunner } from '../../../harness/runners/embedded/embedded-runner.ts';
 import type { LocalMesh } from '../../../harness/mesh/index.ts';
 import { CLIENT_PROXY_NAME } from '../../../harness/mesh/process/mesh-runtime.ts';
@@ -17,8 +17,6 @@ import { counterDelta } from '../../../harness/targets/kubernetes/proxy-stats.ts
 import { K6_API_PORT } from '../../../harness/targets/kubernetes/k6-rest-api.ts';
 import type { PausedK6Runs } from './k6-api-server.ts';
 import { prometheusText } from './prometheus-text.ts';
-
-export const K6_CONTAINER = 'k6';
 
 /** Words of a shell line, with single quotes (and `'\''`) undone: enough for the line k6JobCommand writes. */
 export function shellWords(line: string): string[] {

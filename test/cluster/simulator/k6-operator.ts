@@ -13,7 +13,7 @@ import { segmentArgs } from '../../../harness/runners/k6-job/segments.ts';
 import type { TestRunObject } from '../../../harness/runners/k6-job/test-run.ts';
 import { K6_API_PORT } from '../../../harness/targets/kubernetes/k6-rest-api.ts';
 import type { PausedK6Runs } from './k6-api-server.ts';
-import { K6_CONTAINER } from './k6-job-pod.ts';
+import { K6_CONTAINER } from '../../../harness/runners/k6-job/manifests.ts';
 
 const TEST_RUNS = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
 const SCRIPT_DIR = '/test';

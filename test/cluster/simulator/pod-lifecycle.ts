@@ -8,7 +8,8 @@ import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node'
 import type { LocalMesh } from '../../../harness/mesh/index.ts';
 import type { PausedK6Runs } from './k6-api-server.ts';
 import type { PodLogs } from './kubelet-server.ts';
-import { K6_CONTAINER, runK6Pod } from './k6-job-pod.ts';
+import { K6_CONTAINER } from '../../../harness/runners/k6-job/manifests.ts';
+import { runK6Pod } from './k6-job-pod.ts';
 import { finishedStatus, patchPodStatus, runningStatus } from './pod-status.ts';
 
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
