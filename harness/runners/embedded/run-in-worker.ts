@@ -3,13 +3,15 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors/user-error.ts';
 import type { RunRequest, RunResult } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';
+import { embeddedWorkerUrl } from './worker-bundle.ts';
 
-export function runInWorker(request: RunRequest, version: string): Promise<RunResult> {
+export async function runInWorker(request: RunRequest, version: string): Promise<RunResult> {
   const { signal, onProgress, startGate, ...plain } = request;
   const input: WorkerInput = { request: plain, version, paused: startGate !== undefined };
   // No inherited execArgv: loader flags like `--import=tsx` resolve against the cwd, which
-  // a run may not share with the harness; worker-entry.mjs registers the loader itself.
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input, execArgv: [] });
+  // a run may not share with the harness; the bundle needs no loader, and worker-entry.mjs
+  // (its fallback) registers one itself.
+  const worker = new Worker(await embeddedWorkerUrl(), { workerData: input, execArgv: [] });
   return new Promise<RunResult>((resolve, reject) => {
     let settled = false;
     const onAbort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);

@@ -1,7 +1,7 @@
 /**
- * Worker-thread entry: a worker does not inherit the TypeScript loader the harness runs
- * under, so register tsx here (the project runs its TypeScript through tsx) and load the
- * TypeScript worker.
+ * Worker-thread entry when the bundled worker (worker-bundle.ts) could not be built: a
+ * worker does not inherit the TypeScript loader the harness runs under, so register tsx
+ * here (the project runs its TypeScript through tsx) and load the TypeScript worker.
  */
 import { register } from 'tsx/esm/api';
 

@@ -1,7 +1,9 @@
-/** The embedded runtime on a worker thread (its default mode): results, progress, abort and refusals cross the thread. */
+/** The embedded runtime on a worker thread (its default mode): results, progress, abort and refusals cross the thread; the worker starts from one bundled module. */
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { UserError } from '../../../harness/errors/user-error.ts';
 import type { RunProgress } from '../../../harness/runners/runner.ts';
+import { embeddedWorkerUrl } from '../../../harness/runners/embedded/worker-bundle.ts';
 import { runScript, useScriptFixture, values } from './helpers.ts';
 
 describe('embedded runtime on a worker thread', function () {
@@ -34,5 +36,16 @@ export default async function () { await http.get('${fixture.server.url}/'); awa
   it('rethrows load-time refusals as UserError', async () => {
     const error = await runScript(fixture.dir.script(`import ws from 'k6/ws';\nexport default function () {}`), {}, true).catch((e) => e);
     expect(error).to.be.instanceOf(UserError).and.include({ code: 'EMBEDDED_UNSUPPORTED_API' });
+  });
+
+  it('starts workers from one bundled module, with packages imported by absolute URL, built once per process', async () => {
+    const url = await embeddedWorkerUrl();
+    expect(url.pathname).to.match(/\/dist\/embedded-runtime\/worker-[0-9a-f]{16}\.mjs$/);
+    expect(await embeddedWorkerUrl()).to.equal(url);
+    const code = readFileSync(url, 'utf8');
+    // No TypeScript left to load (no tsx in the worker), and no bare package name to resolve.
+    expect(code).to.match(/^import [^\n]* from "file:[^"]+\/esbuild\/[^"]+";$/m);
+    expect(code).not.to.match(/^import [^\n]* from ["'][^"']*\.ts["'];?$/m);
+    expect(code).not.to.match(/^import [^\n]* from ["'](?!node:|file:)[^"']+["'];?$/m);
   });
 });
