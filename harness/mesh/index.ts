@@ -14,6 +14,8 @@ import type { MeshReplyMessage, MeshRequest, SerializedError } from './process/i
 import { meshLimitations } from './control-plane/limitations.ts';
 import type { MeshAddresses } from './process/mesh-runtime.ts';
 import type { AccessLogEntry } from '../model/proxy-observations.ts';
+import { bundledEntry } from '../util/bundled-entry.ts';
+import { WORKER_BUNDLES_ENV } from './process/ts-worker.ts';
 
 export type { LocalMesh, LocalMeshOptions } from './api.ts';
 
@@ -162,10 +164,28 @@ class RemoteLocalMesh implements LocalMesh {
 /** The LocalMesh contract plus local-only diagnostics. */
 export type LocalMeshHandle = LocalMesh & { readonly pid: number | undefined; readonly appUrls: Record<string, string> };
 
+const MESH_ENTRY = new URL('./process/mesh-process.ts', import.meta.url);
+const WORKER_ENTRIES = [new URL('./process/outbound-worker.ts', import.meta.url), new URL('./process/app-worker.ts', import.meta.url)];
+
+/**
+ * How the mesh process and its worker threads start: from bundles (about 1 s sooner than
+ * through tsx, which loads their modules anew in the process and in each worker), or from
+ * the TypeScript sources with tsx when the bundles cannot be built.
+ */
+async function meshEntries(): Promise<{ script: string; execArgv: string[]; workerBundles: Record<string, string> }> {
+  try {
+    const [script, ...workers] = await Promise.all([MESH_ENTRY, ...WORKER_ENTRIES].map(bundledEntry));
+    return { script: fileURLToPath(script), execArgv: [], workerBundles: Object.fromEntries(WORKER_ENTRIES.map((entry, i) => [entry.href, workers[i].href])) };
+  } catch {
+    return { script: fileURLToPath(MESH_ENTRY), execArgv: ['--import', tsxLoader()], workerBundles: {} };
+  }
+}
+
 export async function startLocalMesh(options: LocalMeshOptions): Promise<LocalMeshHandle> {
-  const entry = fileURLToPath(new URL('./process/mesh-process.ts', import.meta.url));
-  const child = fork(entry, [], {
-    execArgv: ['--import', tsxLoader()],
+  const entries = await meshEntries();
+  const child = fork(entries.script, [], {
+    execArgv: entries.execArgv,
+    env: { ...process.env, [WORKER_BUNDLES_ENV]: JSON.stringify(entries.workerBundles) },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

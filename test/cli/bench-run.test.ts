@@ -2,33 +2,14 @@
  * The whole product, end to end, as a user runs it: real CLI process, real plan files,
  * local mesh in its own process, embedded k6 runtime, reports on disk.
  */
-import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { RunRecord } from '../../harness/run/run-record.ts';
+import { meshProcesses } from './mesh-processes.ts';
 import { benchProcess } from './run-cli.ts';
 
-/**
- * Mesh processes still alive that were started by the bench run tagged with `marker`: the
- * mesh inherits the CLI's environment, so other meshes on the machine are not counted.
- */
-function leftoverMeshes(marker: string): string[] {
-  let pids: string[] = [];
-  try {
-    pids = execSync("pgrep -f 'harness/mesh/process/mesh-process.ts'", { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-  return pids.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`BENCH_TEST_MARKER=${marker}`);
-    } catch {
-      return false; // exited meanwhile
-    }
-  });
-}
 
 function onlyRunDir(resultsDir: string): string {
   const runs = readdirSync(resultsDir);
@@ -56,7 +37,7 @@ describe('bench run, end to end', function () {
     expect(record.cells.map((c) => `${c.stage}/${c.vantage}`)).to.deep.equal(['strict/in-mesh', 'strict/external']);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.passed).to.equal(true);
-    expect(leftoverMeshes(marker), 'the local mesh is stopped after the run').to.deep.equal([]);
+    expect(meshProcesses(marker), 'the local mesh is stopped after the run').to.deep.equal([]);
   });
 
   it('Ctrl-C keeps finished cells, renders the reports, stops the mesh and exits 130', async () => {
@@ -81,6 +62,6 @@ describe('bench run, end to end', function () {
     expect(record.cells.length).to.be.at.least(1);
     expect(record.cells.length).to.be.below(10);
     expect(existsSync(join(dir, 'report.md'))).to.equal(true);
-    expect(leftoverMeshes(marker), 'the local mesh is stopped after Ctrl-C').to.deep.equal([]);
+    expect(meshProcesses(marker), 'the local mesh is stopped after Ctrl-C').to.deep.equal([]);
   });
 });

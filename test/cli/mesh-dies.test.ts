@@ -3,30 +3,14 @@
  * stops, but the cell whose load ran is kept with the reason, earlier cells too, and the
  * reports are rendered.
  */
-import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { RunRecord } from '../../harness/run/run-record.ts';
+import { meshProcesses } from './mesh-processes.ts';
 import { benchProcess } from './run-cli.ts';
 
-function meshPid(marker: string): number | undefined {
-  let pids: string[] = [];
-  try {
-    pids = execSync("pgrep -f 'harness/mesh/process/mesh-process.ts'", { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return undefined;
-  }
-  const pid = pids.find((p) => {
-    try {
-      return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`BENCH_TEST_MARKER=${marker}`);
-    } catch {
-      return false;
-    }
-  });
-  return pid === undefined ? undefined : Number(pid);
-}
 
 function record(results: string): RunRecord | undefined {
   const [run] = existsSync(results) ? readdirSync(results) : [];
@@ -50,7 +34,7 @@ describe('the mesh process dies mid-cell', function () {
       if (Date.now() > deadline) throw new Error('no cell finished within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const pid = meshPid(marker);
+    const [pid] = meshProcesses(marker);
     expect(pid, 'the mesh process').to.be.a('number');
     process.kill(pid!, 'SIGKILL');
     const run = await child;

@@ -3,7 +3,16 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../../errors/user-error.ts';
 import type { RunRequest, RunResult } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './worker-protocol.ts';
-import { embeddedWorkerUrl } from './worker-bundle.ts';
+import { bundledEntry } from '../../util/bundled-entry.ts';
+
+/**
+ * Where a run's worker starts from: the runtime bundled into one module (a cell's worker
+ * starts in ~0.12 s instead of the 0.35-0.6 s tsx takes to load ~40 modules), or, when it
+ * cannot be built, worker-entry.mjs with tsx.
+ */
+export function embeddedWorkerUrl(): Promise<URL> {
+  return bundledEntry(new URL('./worker.ts', import.meta.url)).catch(() => new URL('./worker-entry.mjs', import.meta.url));
+}
 
 export async function runInWorker(request: RunRequest, version: string): Promise<RunResult> {
   const { signal, onProgress, startGate, ...plain } = request;

@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry when the bundled worker (worker-bundle.ts) could not be built: a
+ * Worker-thread entry when the bundled worker (run-in-worker.ts) could not be built: a
  * worker does not inherit the TypeScript loader the harness runs under, so register tsx
  * here (the project runs its TypeScript through tsx) and load the TypeScript worker.
  */
