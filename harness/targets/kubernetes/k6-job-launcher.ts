@@ -135,7 +135,7 @@ async function waitForJob(context: { batch: BatchV1Api; core: CoreV1Api; namespa
         fix: 'check the Job pod (kubectl describe pod -l batch.kubernetes.io/job-name=' + name + '): image pull, admission policies and quota are the usual causes',
       });
     }
-    // Two reads a second: the cell's end is noticed within a second, at no cost to the API server.
+    // Two reads a second (the pods, then the Job): the cell's end is noticed within a second, at no cost to the API server.
     await sleep(1000, context.signal);
   }
 }
