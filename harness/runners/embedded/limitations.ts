@@ -4,7 +4,6 @@
  * the whole list; these are the ones that move a number the report shows).
  */
 export const EMBEDDED_LIMITATIONS: readonly string[] = [
-  'Embedded k6 runtime (no k6 binary): an arrival-rate iteration that finds no free VU gets a new one at once, up to maxVUs, where k6 initializes it in the background and can drop iterations meanwhile, so dropped_iterations may be lower than with k6.',
-  'Embedded k6 runtime: a VU ramped down by ramping-vus finishes its iteration (k6 interrupts it after gracefulRampDown), and vus_max grows as later scenarios start (k6 initializes every scenario\'s VUs before the test).',
+  'Embedded k6 runtime (no k6 binary): a VU ramped down by ramping-vus finishes its iteration (k6 interrupts it after gracefulRampDown), and vus_max grows as later scenarios start (k6 initializes every scenario\'s VUs before the test).',
   'Embedded k6 runtime: HTTP/1.1 only (no HTTP/2), and randomSeed does not seed Math.random.',
 ];

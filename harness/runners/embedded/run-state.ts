@@ -53,4 +53,6 @@ export interface RunState {
   requestStop(reason: StopReason, detail: string, hard: boolean): void;
   /** Logs a script error to stderr the way k6 does, bounded so a failing loop cannot flood. */
   logError(message: string): void;
+  /** One warning line on stderr, as k6 logs one (`WARN[0003] …`). */
+  logWarning(message: string): void;
 }

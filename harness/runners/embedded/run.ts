@@ -122,6 +122,8 @@ function createRunState(request: RunRequest): RunState {
   const builtin = Object.fromEntries([...registry.metrics.values()].map((m) => [m.name, m])) as unknown as BuiltinMetrics;
   const vus: Vu[] = [];
   let logged = 0;
+  // k6's log prefix: whole seconds since the test started, four digits.
+  const elapsedSeconds = () => String(Math.floor((performance.now() - state.startedAt) / 1000)).padStart(4, '0');
   const state: RunState & { vus: Vu[] } = {
     registry,
     builtin,
@@ -147,9 +149,11 @@ function createRunState(request: RunRequest): RunState {
     },
     logError(message: string) {
       logged++;
-      const seconds = Math.floor((performance.now() - state.startedAt) / 1000);
-      if (logged <= MAX_LOGGED_ERRORS) process.stderr.write(`ERRO[${String(seconds).padStart(4, '0')}] ${message}\n`);
-      else if (logged === MAX_LOGGED_ERRORS + 1) process.stderr.write(`ERRO[${String(seconds).padStart(4, '0')}] further script errors are not shown\n`);
+      if (logged <= MAX_LOGGED_ERRORS) process.stderr.write(`ERRO[${elapsedSeconds()}] ${message}\n`);
+      else if (logged === MAX_LOGGED_ERRORS + 1) process.stderr.write(`ERRO[${elapsedSeconds()}] further script errors are not shown\n`);
+    },
+    logWarning(message: string) {
+      process.stderr.write(`WARN[${elapsedSeconds()}] ${message}\n`);
     },
   };
   return state;
@@ -253,6 +257,7 @@ class Execution {
       runIteration: (vu) => runIteration(vu, config.exec),
       stopSignal: this.state.stop.signal,
       dropIteration: () => this.state.registry.add(this.state.builtin.dropped_iterations, 1, { ...this.state.runTags, ...config.tags, scenario: config.name }),
+      warn: (message) => this.state.logWarning(`${message}  executor=${config.executor} scenario=${config.name}`),
       activeVus: (delta) => {
         this.state.vusActive += delta;
       },

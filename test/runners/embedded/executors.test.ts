@@ -107,6 +107,38 @@ export default async function () { active.add(exec.instance.vusActive); await sl
     expect(values(result, 'vus_max').value).to.equal(2);
   });
 
+  it('drops an arrival that finds no free VU even below maxVUs and adds VUs one at a time in the background, warning once at maxVUs, as k6 does', async () => {
+    // 20/s for 1 s: an arrival every 50 ms, 21 in all, and each iteration outlasts the run,
+    // so every VU takes one arrival. k6 (lib/executor): the arrival at 0 ms runs on the
+    // pre-allocated VU; the one at 50 ms finds none, is dropped and asks for one more VU,
+    // which takes the arrival at 100 ms; and so on, so the fifth VU starts at 400 ms and 16
+    // arrivals are dropped. Creating a VU on demand instead ran the first five at 0-200 ms.
+    // A late timer only delays the fifth start further (arrivals due together find one VU).
+    const warnings: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      warnings.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let result: Awaited<ReturnType<typeof runScript>>;
+    try {
+      result = await runScript(
+        script(
+          { scenarios: { a: { executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 1, maxVUs: 5, gracefulStop: '3s' } } },
+          'started.add(Date.now() - exec.scenario.startTime); await sleep(1.3);',
+          "import { Trend } from 'k6/metrics';\nconst started = new Trend('started');",
+        ),
+      );
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(values(result, 'vus_max').value).to.equal(5);
+    expect(values(result, 'iterations').count + values(result, 'dropped_iterations').count).to.equal(21);
+    expect(values(result, 'iterations').count).to.equal(5);
+    expect(values(result, 'started').max).to.be.at.least(350);
+    expect(warnings.filter((line) => line.includes('Insufficient VUs'))).to.deep.equal(['WARN[0000] Insufficient VUs, reached 5 active VUs and cannot initialize more  executor=constant-arrival-rate scenario=a\n']);
+  });
+
   it('runs several scenarios with startTime, exec, env and tags', async () => {
     const path = fixture.dir.script(`import { Counter } from 'k6/metrics';
 import exec from 'k6/execution';

@@ -3,9 +3,10 @@
  * (0-based) is due when the cumulative arrivals reach k, so the first starts at once (and,
  * for constant-arrival-rate as in k6, one more at the very end: rate × duration + 1) and
  * the count stays exact however late the timer fires (late ones start in a burst, as k6
- * catches up). An iteration starts only on a free VU; with all VUs busy, another is
- * initialized up to maxVUs (cheap here, unlike k6 where that takes long enough to drop
- * the iteration), and past maxVUs it counts in dropped_iterations. Under an execution
+ * catches up). An iteration starts only on a free VU. One that finds none is dropped
+ * (dropped_iterations), as in k6, which then initializes one more VU in the background,
+ * one at a time and up to maxVUs, and warns once when maxVUs is reached; the new VU takes
+ * the arrivals after it is ready. Under an execution
  * segment, the schedule stays the unsplit one and only the iterations whose global index
  * the segment owns start (k6's striping), so the segments' iterations add up to one run's.
  */
@@ -65,6 +66,28 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
   ctx.state.startedAt = performance.now();
   const running = new Set<Promise<void>>();
   let started = 0;
+  let initializing = false;
+  let warned = false;
+  let ended = false;
+  // k6 asks its one VU-initializing goroutine for another VU without waiting; a request
+  // made while one is being initialized is not queued. Initializing is a macrotask here,
+  // so the executor goes on meanwhile as k6's does.
+  const growPool = () => {
+    if (all.length + (initializing ? 1 : 0) >= ctx.config.maxVUs) {
+      if (!warned) ctx.warn(`Insufficient VUs, reached ${ctx.config.maxVUs} active VUs and cannot initialize more`);
+      warned = true;
+      return;
+    }
+    if (initializing) return;
+    initializing = true;
+    setImmediate(() => {
+      initializing = false;
+      if (ended) return;
+      const vu = ctx.newVu();
+      all.push(vu);
+      free.push(vu);
+    });
+  };
   // A tolerance keeps float error from skipping an iteration that is due exactly now.
   const due = (t: number) => Math.floor(schedule.arrivals(t) + 1e-9) + 1;
 
@@ -79,16 +102,12 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     while (started < target) {
       started++;
       if (!owns(ctx.tuple, started - 1)) continue;
-      let vu = free.pop();
-      if (!vu && all.length < ctx.config.maxVUs) {
-        vu = ctx.newVu();
-        all.push(vu);
-      }
-      if (!vu) {
+      const worker = free.pop();
+      if (!worker) {
         ctx.dropIteration();
+        growPool();
         continue;
       }
-      const worker = vu;
       ctx.activeVus(1);
       const iteration: Promise<void> = ctx.runIteration(worker).then(() => {
         ctx.activeVus(-1);
@@ -101,5 +120,6 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     const next = timeOfArrival(schedule, started, now, schedule.durationMs);
     await waitOrStop(Math.max(0, next - elapsedSince(ctx.state.startedAt)), ctx.stopSignal);
   }
+  ended = true;
   await drain([...running], all, ctx.config.gracefulStopMs);
 }

@@ -18,6 +18,8 @@ export interface ExecutorContext<C extends ScenarioConfig = ScenarioConfig> {
   stopSignal: AbortSignal;
   /** Records an arrival-rate iteration that found no free VU. */
   dropIteration(): void;
+  /** Logs a warning as k6 does (`WARN[0003] …` on stderr), with the scenario named. */
+  warn(message: string): void;
   /** Tracks VUs busy with a loop or an iteration, for the `vus` metric. */
   activeVus(delta: number): void;
 }
