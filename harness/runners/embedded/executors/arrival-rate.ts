@@ -6,9 +6,9 @@
  * catches up). An iteration starts only on a free VU. One that finds none is dropped
  * (dropped_iterations), as in k6, which then initializes one more VU in the background,
  * one at a time and up to maxVUs, and warns once when maxVUs is reached; the new VU takes
- * the arrivals after it is ready. Under an execution
- * segment, the schedule stays the unsplit one and only the iterations whose global index
- * the segment owns start (k6's striping), so the segments' iterations add up to one run's.
+ * the arrivals after it is ready. Under an execution segment, the schedule stays the
+ * unsplit one and only the iterations whose global index the segment owns start (k6's
+ * striping), so the segments' iterations add up to one run's.
  */
 import { performance } from 'node:perf_hooks';
 import { owns } from '../execution-segment.ts';
