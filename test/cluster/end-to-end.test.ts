@@ -125,18 +125,14 @@ spec:
       expect:
         in-mesh: { errorRate: { max: 0.01 } }
 `;
-const SPLIT_RETRIES = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: appflaky
-  namespace: retryns
-spec:
-  hosts: [appflaky.retryns.svc.cluster.local]
-  http:
-    - route:
-        - destination: { host: appflaky.retryns.svc.cluster.local, port: { number: 80 } }
-      retries: { attempts: 10, perTryTimeout: 250ms, retryOn: 5xx }
-`;
+
+/** The lab's retry policy with the 250 ms per-try timeout, read from the shipped file so the two never drift apart. */
+function splitRetries(): string {
+  const shipped = readFileSync(join(projectRoot, 'manifests', 'policies', 'retries-lab', 'vs-retries-5xx.yaml'), 'utf8');
+  const relaxed = shipped.replace('perTryTimeout: 5ms', 'perTryTimeout: 250ms');
+  if (relaxed === shipped) throw new Error('vs-retries-5xx.yaml no longer sets perTryTimeout: 5ms; update the split-run test');
+  return relaxed;
+}
 
 /** Kinds a bench run creates or changes, namespaced ones listed across all namespaces. */
 const KINDS: [string, string][] = [
@@ -326,7 +322,7 @@ describe('end to end: a plan on the simulated cluster', function () {
     // errors here, where 10 attempts leave ~0.15 expected).
     const dir = mkdtempSync(join(tmpdir(), 'rb-e2e-split-'));
     writeFileSync(join(dir, 'split.yaml'), SPLIT_PLAN(join(projectRoot, 'manifests', 'workloads', 'appflaky.yaml')));
-    writeFileSync(join(dir, 'vs-retries-5xx.yaml'), SPLIT_RETRIES);
+    writeFileSync(join(dir, 'vs-retries-5xx.yaml'), splitRetries());
     const STAGES = ['baseline', 'retries-5xx'];
     const oneRunner = ['run', join(dir, 'split.yaml'), '--target', 'kubernetes', '--kubeconfig', cp?.adminKubeconfigPath ?? '', '--settle', SETTLE, '--seed', SEED];
     const splitRun = [...oneRunner, '--runners', '4'];
