@@ -1,6 +1,7 @@
 /** Pure pieces of the embedded runtime: durations, percentiles, thresholds, ramps, parsing. */
 import { expect } from 'chai';
 import { parseDurationMs } from '../../../harness/runners/embedded/duration.ts';
+import { collectInitGarbage } from '../../../harness/runners/embedded/executors/init-garbage.ts';
 import { arrivalsUntil, vusAt } from '../../../harness/runners/embedded/executors/ramp.ts';
 import { ResponseParser } from '../../../harness/runners/embedded/http/response-parser.ts';
 import { scanImports } from '../../../harness/runners/embedded/loader.ts';
@@ -144,5 +145,14 @@ describe('embedded runtime units', () => {
       { module: 'k6/ws', name: '*', line: 5 },
       { module: 'k6/x/side', name: '*', line: 6 },
     ]);
+  });
+
+  it('collects VU init garbage on demand, before an arrival-rate scenario starts its clock', async () => {
+    // A WeakRef keeps its target alive until the job that made it ends, so the garbage is
+    // made a turn earlier; nothing else holds it, so only a collection can clear it.
+    const ref = new WeakRef({ initState: new Array(1000).fill('vu') });
+    await new Promise((resolve) => setImmediate(resolve));
+    collectInitGarbage();
+    expect(ref.deref()).to.equal(undefined);
   });
 });

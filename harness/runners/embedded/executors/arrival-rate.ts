@@ -15,6 +15,7 @@ import { owns } from '../execution-segment.ts';
 import type { ScenarioConfig } from '../options.ts';
 import type { Vu } from '../vu.ts';
 import { type ExecutorContext, drain, elapsedSince, waitOrStop } from './context.ts';
+import { collectInitGarbage } from './init-garbage.ts';
 import { arrivalsUntil } from './ramp.ts';
 
 type ArrivalConfig = Extract<ScenarioConfig, { executor: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
@@ -61,8 +62,10 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     free.push(vu);
   }
   // k6 initializes preAllocatedVUs before the scenario starts. Here they are made on the
-  // scenario's start, so its clock starts once they exist: otherwise the time their init
-  // code took would fall due at once as a burst of arrivals (and extra VUs) at t=0.
+  // scenario's start, so its clock starts once they exist (and their init garbage is
+  // collected): otherwise the time their init code took would fall due at once as a burst
+  // of arrivals (and extra VUs) at t=0.
+  collectInitGarbage();
   ctx.state.startedAt = performance.now();
   const running = new Set<Promise<void>>();
   let started = 0;
