@@ -18,12 +18,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationRuleSpec, IstioConfig, ManifestObject } from '../harness/model/istio-objects.ts';
 import { startLocalMesh } from '../harness/mesh/index.ts';
 import { loadPlan } from '../harness/plan/load-plan.ts';
 import { projectRoot } from '../harness/util/project-root.ts';
-import { reportTarget } from './target-line.ts';
+import { reportReference, reportTarget } from './target-line.ts';
+import { measureHandshakeFloor } from './tls-handshake-floor.ts';
 
 const RATE = Number(process.env.RATE ?? 300);
 const SECONDS = Number(process.env.SECONDS ?? 6);
@@ -59,6 +61,7 @@ const proxy = new URL(mesh.clientProxyUrl);
 const host = new URL(plan.scenario.url).host;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 let busy: ChildProcess | undefined;
+let labHandshakes: number | undefined;
 
 function request(): Promise<{ status: number; ms: number }> {
   return new Promise((resolve) => {
@@ -96,7 +99,7 @@ async function sequential(label: string, config: IstioConfig): Promise<void> {
   );
 }
 
-async function fixedRate(stage: string): Promise<{ errorRate: number; perTryTimeouts: number }> {
+async function fixedRate(stage: string): Promise<{ errorRate: number; perTryTimeouts: number; handshakes: number }> {
   await apply(stageConfig(stage));
   const before = cpuMs(mesh.pid);
   const started = performance.now();
@@ -118,7 +121,7 @@ async function fixedRate(stage: string): Promise<{ errorRate: number; perTryTime
   console.log(
     `${stage.padEnd(16)} ${results.length} requests  errors ${((100 * bad) / results.length).toFixed(1)} %  p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${percentile(times, 0.99).toFixed(1)} ms  per-try timeouts ${sum('upstream_rq_per_try_timeout')}  TLS handshakes ${sidecar['ssl.handshake'] ?? 0} (resumed ${sidecar['ssl.session_reused'] ?? 0})  mesh CPU/request ${cpu}`,
   );
-  return { errorRate: bad / results.length, perTryTimeouts: sum('upstream_rq_per_try_timeout') };
+  return { errorRate: bad / results.length, perTryTimeouts: sum('upstream_rq_per_try_timeout'), handshakes: sidecar['ssl.handshake'] ?? 0 };
 }
 
 try {
@@ -147,8 +150,19 @@ try {
     '0 per-try timeouts, ≤ 1 % errors',
     lab.perTryTimeouts === 0 && lab.errorRate <= 0.01,
   );
+  labHandshakes = lab.handshakes;
 } finally {
   busy?.kill('SIGKILL');
   agent.destroy();
   await mesh.stop();
+}
+
+// Measured once the mesh has stopped, so that it has the cores to itself.
+if (labHandshakes !== undefined) {
+  const floor = await measureHandshakeFloor();
+  const cores = (labHandshakes * floor.cpuMsPerHandshake) / (SECONDS * 1000);
+  reportReference(
+    'resumed mutual-TLS handshake in Node, no proxy (perf/tls-handshake-floor.ts)',
+    `${floor.cpuMsPerHandshake.toFixed(2)} ms CPU for both ends (${floor.resumed} of ${floor.handshakes} resumed); retries-5xx's ${labHandshakes} handshakes in ${SECONDS} s need ${cores.toFixed(2)} of ${availableParallelism()} cores at that floor alone`,
+  );
 }
