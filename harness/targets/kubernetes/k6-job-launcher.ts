@@ -161,9 +161,10 @@ export function k6ContainerEnded(pods: V1Pod[]): 'complete' | 'failed' | undefin
 async function waitForPausedK6(context: { kc: KubeConfig; batch: BatchV1Api; core: CoreV1Api; namespace: string; name: string; deadline: number; signal?: AbortSignal }): Promise<string | undefined> {
   const { kc, batch, core, namespace, name } = context;
   while (!context.signal?.aborted && Date.now() < context.deadline) {
-    const job = await batch.readNamespacedJob({ name, namespace });
-    if (jobEnded(job)) return undefined;
+    // As in waitForJob, a k6 that exited before it paused (a script error) is seen in its
+    // container's state before the Job's condition catches up.
     const pods = await core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` });
+    if (k6ContainerEnded(pods.items) ?? jobEnded(await batch.readNamespacedJob({ name, namespace }))) return undefined;
     const pod = pods.items.find((p) => p.status?.phase === 'Running' && p.status.podIP)?.metadata?.name;
     if (pod) {
       try {
