@@ -139,6 +139,25 @@ export default async function () { active.add(exec.instance.vusActive); await sl
     expect(warnings.filter((line) => line.includes('Insufficient VUs'))).to.deep.equal(['WARN[0000] Insufficient VUs, reached 5 active VUs and cannot initialize more  executor=constant-arrival-rate scenario=a\n']);
   });
 
+  it('starts each arrival on the VU idle longest, so every pre-allocated VU takes its turn, as k6 does', async () => {
+    // 10/s for 1 s is 11 arrivals 100 ms apart, and an iteration takes well under 100 ms,
+    // so one VU could carry them all. k6 hands arrivals to its idle VUs first come first
+    // served (one unbuffered Go channel): VUs 1, 2, 3, 1, 2, 3, ... run 4, 4 and 3 of them,
+    // and each VU opens its own connection. The most recently idle VU took all 11 before.
+    const result = await runScript(
+      script(
+        {
+          scenarios: { a: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 3, maxVUs: 3 } },
+          thresholds: { 'ran{vu:1}': ['count==4'], 'ran{vu:2}': ['count==4'], 'ran{vu:3}': ['count==3'] },
+        },
+        'ran.add(1, { vu: String(exec.vu.idInTest) });',
+        "import { Counter } from 'k6/metrics';\nconst ran = new Counter('ran');",
+      ),
+    );
+    expect(result.outcome, JSON.stringify(result.summary?.metrics.ran)).to.equal('ok');
+    expect(values(result, 'iterations').count).to.equal(11);
+  });
+
   it('runs several scenarios with startTime, exec, env and tags', async () => {
     const path = fixture.dir.script(`import { Counter } from 'k6/metrics';
 import exec from 'k6/execution';

@@ -3,7 +3,10 @@
  * (0-based) is due when the cumulative arrivals reach k, so the first starts at once (and,
  * for constant-arrival-rate as in k6, one more at the very end: rate × duration + 1) and
  * the count stays exact however late the timer fires (late ones start in a burst, as k6
- * catches up). An iteration starts only on a free VU. One that finds none is dropped
+ * catches up). An iteration starts only on a free VU, the one idle longest: k6 hands
+ * arrivals to its VUs' goroutines over one unbuffered channel, whose waiting receivers Go
+ * serves first come first served, so every pre-allocated VU takes its turn (and opens its
+ * own connection) even when one VU could carry the rate. One that finds none is dropped
  * (dropped_iterations), as in k6, which then initializes one more VU in the background,
  * one at a time and up to maxVUs, and warns once when maxVUs is reached; the new VU takes
  * the arrivals after it is ready. Under an execution segment, the schedule stays the
@@ -54,6 +57,7 @@ function timeOfArrival(schedule: Schedule, k: number, from: number, to: number):
 
 export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<void> {
   const schedule = scheduleFor(ctx.config);
+  /** Idle VUs, the longest idle first. */
   const free: Vu[] = [];
   const all: Vu[] = [];
   for (let i = 0; i < ctx.config.preAllocatedVUs; i++) {
@@ -105,7 +109,7 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
     while (started < target) {
       started++;
       if (!owns(ctx.tuple, started - 1)) continue;
-      const worker = free.pop();
+      const worker = free.shift();
       if (!worker) {
         ctx.dropIteration();
         growPool();
