@@ -14,6 +14,7 @@
  * striping), so the segments' iterations add up to one run's.
  */
 import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 import { owns } from '../execution-segment.ts';
 import type { ScenarioConfig } from '../options.ts';
 import type { Vu } from '../vu.ts';
@@ -68,8 +69,10 @@ export async function arrivalRate(ctx: ExecutorContext<ArrivalConfig>): Promise<
   // k6 initializes preAllocatedVUs before the scenario starts. Here they are made on the
   // scenario's start, so its clock starts once they exist (and their init garbage is
   // collected): otherwise the time their init code took would fall due at once as a burst
-  // of arrivals (and extra VUs) at t=0.
-  collectInitGarbage();
+  // of arrivals (and extra VUs) at t=0. Collected only on a worker thread, where the run
+  // has the isolate to itself: on the main thread (runs side by side in one process) the
+  // pause would stall the other runs' arrivals into bursts that drop iterations.
+  if (!isMainThread) collectInitGarbage();
   ctx.state.startedAt = performance.now();
   const running = new Set<Promise<void>>();
   let started = 0;

@@ -1,5 +1,6 @@
 /**
- * A full garbage collection between a scenario's VU initialization and its clock start.
+ * A full garbage collection between a scenario's VU initialization and its clock start
+ * (on a worker thread: see executors/arrival-rate.ts).
  * Initializing a pool of VUs (each a fresh instance of the script) leaves megabytes of
  * short-lived objects behind; left alone, V8 collects them in the run's first few hundred
  * milliseconds, while the first iterations open their connections. At 5,000 arrivals a
