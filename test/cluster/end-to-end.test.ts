@@ -530,7 +530,7 @@ describe('end to end: a plan on the simulated cluster', function () {
     expect(run.code, describeRun(run)).to.be.oneOf([0, 1]);
     expect(seen, describeRun(run)).to.deep.equal(['freeze during a cell', 'freeze during a stage', 'restart during a cell']);
     expect(run.report?.cells.map((c) => `${c.stage}/${c.vantage}`)).to.deep.equal(['baseline/in-mesh', 'strict/in-mesh']);
-    expect(run.stderr, describeRun(run)).to.match(/the API server does not answer \(.*(ECONNREFUSED|ECONNRESET).*\); retrying for up to 60 s/);
+    expect(run.stderr, describeRun(run)).to.match(/the API server does not answer \(.*(ECONNREFUSED|ECONNRESET|HTTP 503).*\); retrying for up to 60 s/);
     expect(run.stderr, describeRun(run)).to.match(/the API server answers again after \d+\.\d s/);
     expect(run.stderr).to.include('restored the kubernetes target');
     await expectRestored(before);

@@ -6,9 +6,12 @@
  * while the failure is transient, with a back-off, for a bounded time; after that the run
  * stops with CLUSTER_UNREACHABLE (an environment error, exit 3).
  *
- * Transient: the API server throttled the request (429, after its Retry-After), or no
- * answer came back at all. A refused connection never reached the server, so any request
- * may be sent again; a connection dropped mid-request may have been acted on, so only
+ * Transient: the API server throttled the request (429, after its Retry-After), asked for
+ * it again (a 5xx with Retry-After, read as client-go reads it: "apiserver is shutting
+ * down" while a control plane restarts, before it refuses connections), or no answer came
+ * back at all. A request answered so was not acted on, and a refused connection never
+ * reached the server, so any request may be sent again; a connection dropped mid-request
+ * may have been acted on, so only
  * requests that are safe to repeat are (reads, and patches: the target's patches are
  * server-side applies, which converge). A create or delete cut off mid-flight is the
  * caller's to judge (AlreadyExists, NotFound).
@@ -39,9 +42,11 @@ type Transient = { kind: 'throttled'; waitMs: number } | { kind: 'outage'; detai
 
 function classifyFailure(error: unknown, idempotent: boolean, retry: number): Transient | undefined {
   if (error instanceof ApiException) {
-    if (error.code !== 429) return undefined;
     const header = Number(error.headers?.['retry-after']);
-    return { kind: 'throttled', waitMs: (Number.isFinite(header) && header > 0 ? Math.min(header, 10) : retry) * 1000 };
+    const retryAfter = Number.isFinite(header) && header > 0 ? Math.min(header, 10) : undefined;
+    if (error.code === 429) return { kind: 'throttled', waitMs: (retryAfter ?? retry) * 1000 };
+    if (error.code >= 500 && error.code <= 599 && retryAfter !== undefined) return { kind: 'outage', detail: `HTTP ${error.code}: ${apiFailure(error).message}` };
+    return undefined;
   }
   const code = errorCode(error);
   if (code === undefined) return undefined;

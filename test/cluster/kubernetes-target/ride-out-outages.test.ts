@@ -131,6 +131,43 @@ describe('kubernetes target: API clients ride out an API server outage', functio
     expect(told, 'throttling is not an outage').to.deep.equal([]);
   });
 
+  it('an API server shutting down (503 with Retry-After) is ridden out like one that refuses connections, even for a create', async () => {
+    // What kube-apiserver answers between its shutdown signal and closing its port; a
+    // control plane restart in the end-to-end test landed a pod list there once.
+    let requests = 0;
+    servers.push(
+      await listen((_, response) => {
+        requests++;
+        if (requests <= 2) {
+          response.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
+          return response.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'apiserver is shutting down', reason: 'ServiceUnavailable', code: 503 }));
+        }
+        answerNamespace(response, 'retryns');
+      }),
+    );
+    const { kc, told } = kubeConfig((servers[0].address() as AddressInfo).port);
+    const created = await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'retryns' } } });
+    expect(created.metadata?.name).to.equal('retryns');
+    expect(requests).to.equal(3);
+    expect(told[0]).to.match(/does not answer \(HTTP 503: apiserver is shutting down\); retrying for up to 10 s/);
+    expect(told[1]).to.match(/answers again after \d+\.\d s/);
+  });
+
+  it('a 5xx without Retry-After is an answer, not an outage: it comes back at once', async () => {
+    let requests = 0;
+    servers.push(
+      await listen((_, response) => {
+        requests++;
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ kind: 'Status', status: 'Failure', message: 'etcdserver: request timed out', reason: 'InternalError', code: 500 }));
+      }),
+    );
+    const { kc } = kubeConfig((servers[0].address() as AddressInfo).port);
+    const error = await failure(kc.makeApiClient(CoreV1Api).readNamespace({ name: 'retryns' }));
+    expect((error as { code?: number }).code).to.equal(500);
+    expect(requests).to.equal(1);
+  });
+
   it('answers that are refusals (404, 403) come back at once, not retried', async () => {
     let requests = 0;
     servers.push(
