@@ -117,11 +117,13 @@ async function fixedRate(stage: string): Promise<{ errorRate: number; perTryTime
   const client = all['client-sidecar'] ?? {};
   const sum = (suffix: string) => Object.entries(client).reduce((n, [name, value]) => (name.endsWith(suffix) ? n + value : n), 0);
   const sidecar = all[SIDECAR] ?? {};
+  const perTryTimeouts = sum('upstream_rq_per_try_timeout');
+  const handshakes = sidecar['ssl.handshake'] ?? 0;
   const cpu = before === undefined || after === undefined ? 'n/a' : `${((after - before) / results.length).toFixed(2)} ms`;
   console.log(
-    `${stage.padEnd(16)} ${results.length} requests  errors ${((100 * bad) / results.length).toFixed(1)} %  p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${percentile(times, 0.99).toFixed(1)} ms  per-try timeouts ${sum('upstream_rq_per_try_timeout')}  TLS handshakes ${sidecar['ssl.handshake'] ?? 0} (resumed ${sidecar['ssl.session_reused'] ?? 0})  mesh CPU/request ${cpu}`,
+    `${stage.padEnd(16)} ${results.length} requests  errors ${((100 * bad) / results.length).toFixed(1)} %  p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${percentile(times, 0.99).toFixed(1)} ms  per-try timeouts ${perTryTimeouts}  TLS handshakes ${handshakes} (resumed ${sidecar['ssl.session_reused'] ?? 0})  mesh CPU/request ${cpu}`,
   );
-  return { errorRate: bad / results.length, perTryTimeouts: sum('upstream_rq_per_try_timeout'), handshakes: sidecar['ssl.handshake'] ?? 0 };
+  return { errorRate: bad / results.length, perTryTimeouts, handshakes };
 }
 
 try {

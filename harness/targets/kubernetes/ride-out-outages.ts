@@ -11,10 +11,9 @@
  * down" while a control plane restarts, before it refuses connections), or no answer came
  * back at all. A request answered so was not acted on, and a refused connection never
  * reached the server, so any request may be sent again; a connection dropped mid-request
- * may have been acted on, so only
- * requests that are safe to repeat are (reads, and patches: the target's patches are
- * server-side applies, which converge). A create or delete cut off mid-flight is the
- * caller's to judge (AlreadyExists, NotFound).
+ * may have been acted on, so only requests that are safe to repeat are (reads, and
+ * patches: the target's patches are server-side applies, which converge). A create or
+ * delete cut off mid-flight is the caller's to judge (AlreadyExists, NotFound).
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../errors/user-error.ts';
